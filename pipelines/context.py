@@ -45,7 +45,9 @@ class RunContext:
         }
 
     @classmethod
-    def for_local_day(cls, day: date, run_id: str | None = None, paths: Paths | None = None) -> RunContext:
+    def for_local_day(
+        cls, day: date, run_id: str | None = None, paths: Paths | None = None
+    ) -> RunContext:
         """The daily interval of a local calendar date (00:00 to 24:00 Asia/Shanghai)."""
         start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
         return cls(

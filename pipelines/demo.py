@@ -98,9 +98,7 @@ def run_demo(
             t = time.monotonic()
             log = dags_test(dag_id, day, paths)
             done += 1
-            _say(
-                f"[{done}/{total}] {dag_id} {day} ok in {time.monotonic() - t:.0f}s (log {log})"
-            )
+            _say(f"[{done}/{total}] {dag_id} {day} ok in {time.monotonic() - t:.0f}s (log {log})")
     _say(f"demo finished in {time.monotonic() - t0:.0f}s")
     return headline_counts(paths)
 

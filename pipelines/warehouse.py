@@ -53,7 +53,9 @@ def _base_config(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (or an in-memory database when ``path == ':memory:'``) with spatial loaded."""
     target = str(path) if path is not None else str(get_paths().warehouse)
     if target != ":memory:":
@@ -166,8 +168,11 @@ def analyst_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnect
     elif not Path(path).exists():
         raise WarehouseMissingError(f"no warehouse at {path}")
     con = duckdb.connect(str(path), read_only=True, config=_base_config())
-    con.execute("LOAD spatial")  # load before locking: LOAD is impossible afterwards
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    # DuckDB shares one database instance between connections of a process, so a second
+    # connection may find the sandbox already locked in place.
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("LOAD spatial")  # load before locking: LOAD is impossible afterwards
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
