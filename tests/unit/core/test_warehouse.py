@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.query_cli import describe_table, run_query
 from pipelines.errors import UserError
+from pipelines.query_cli import describe_table, run_query
 
 
 def _seed(paths) -> None:
