@@ -14,21 +14,26 @@ from pathlib import Path
 
 from pipelines.settings import LOCAL_TZ, LOCAL_TZ_NAME, PROJECT_ROOT, Paths, load_config
 
-AIRFLOW_HOME = Path(os.environ.get("RESILIENCE_AIRFLOW_HOME", PROJECT_ROOT / "airflow_home"))
 VENV_BIN = Path(sys.executable).parent
+
+
+def airflow_home() -> Path:
+    """AIRFLOW_HOME: ``airflow_home/`` in the checkout unless RESILIENCE_AIRFLOW_HOME is set."""
+    return Path(os.environ.get("RESILIENCE_AIRFLOW_HOME", PROJECT_ROOT / "airflow_home"))
 
 
 def airflow_env(paths: Paths, profile: str | None = None) -> dict[str, str]:
     """Environment for Airflow commands: project DAGs, local SQLite metadata, our data dir."""
+    home = airflow_home()
     env = dict(os.environ)
     env.update(
         {
-            "AIRFLOW_HOME": str(AIRFLOW_HOME),
+            "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__DEFAULT_TIMEZONE": LOCAL_TZ_NAME,
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
             "GX_ANALYTICS_ENABLED": "False",
@@ -62,7 +67,7 @@ def _run(args: list[str], env: dict[str, str], log_path: Path | None = None) -> 
 
 def ensure_metadata_db(paths: Paths) -> None:
     """Create/upgrade Airflow's SQLite metadata and the one-slot writer pool (idempotent)."""
-    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
+    airflow_home().mkdir(parents=True, exist_ok=True)
     env = airflow_env(paths)
     logs = paths.data_dir / "logs"
     _run([str(VENV_BIN / "airflow"), "db", "migrate"], env, logs / "airflow_db_migrate.log")
@@ -141,7 +146,7 @@ def _cmd_airflow(args) -> int:  # noqa: ANN001 - argparse namespace
     env = airflow_env(paths, args.profile)
     env["AIRFLOW__API__PORT"] = str(args.port)
     env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
-    password_file = AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
+    password_file = airflow_home() / "simple_auth_manager_passwords.json.generated"
     proc = subprocess.Popen([str(VENV_BIN / "airflow"), "standalone"], env=env)
     deadline = time.monotonic() + 120
     while not password_file.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -153,7 +158,7 @@ def _cmd_airflow(args) -> int:  # noqa: ANN001 - argparse namespace
         creds = json.loads(password_file.read_text(encoding="utf-8"))
         login = ", ".join(f"{user} / {pw}" for user, pw in creds.items())
     print(f"Airflow UI: http://localhost:{args.port}  login: {login}", flush=True)
-    print(f"AIRFLOW_HOME={AIRFLOW_HOME}  DAGs: {PROJECT_ROOT / 'dags'}", flush=True)
+    print(f"AIRFLOW_HOME={airflow_home()}  DAGs: {PROJECT_ROOT / 'dags'}", flush=True)
     try:
         return proc.wait()
     except KeyboardInterrupt:
