@@ -115,9 +115,14 @@ def intake_tasks(dag_id: str) -> Any:
 
     @task(task_id="quality_gate")
     def quality_gate() -> dict:
-        from pipelines.quality import validate_tables
+        from airflow.exceptions import AirflowFailException
 
-        return validate_tables(run_context(), tables_for(dag_id))
+        from pipelines.quality import QualityGateFailed, validate_tables
+
+        try:
+            return validate_tables(run_context(), tables_for(dag_id))
+        except QualityGateFailed as exc:  # retrying cannot change the data: fail now
+            raise AirflowFailException(str(exc)) from exc
 
     first, middle, last = ingest(), stage(), quality_gate()
     first >> middle >> last

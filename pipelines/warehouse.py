@@ -7,6 +7,7 @@ of one slot), and every completed run publishes a copy that analysts and reports
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -131,11 +132,45 @@ def split_statements(text: str) -> list[str]:
     return statements
 
 
+def schema_fingerprint() -> str:
+    """Hash of every DDL file: the schema a warehouse was set up with."""
+    digest = hashlib.sha256()
+    for layer in SCHEMA_LAYERS:
+        for path in sorted((SQL_DIR / layer).glob("*.sql")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schemas and tables idempotently from ``sql/schemas/*.sql`` (in file-name order)."""
+    """Create schemas and tables idempotently from ``sql/schemas/*.sql`` (in file-name order).
+
+    Skipped when the warehouse was already set up from identical DDL files (every writer open
+    calls this, and re-running all DDL costs seconds).
+    """
+    fingerprint = schema_fingerprint()
+    try:
+        done = con.execute(
+            "SELECT fingerprint FROM audit.schema_version WHERE fingerprint = ?", [fingerprint]
+        ).fetchone()
+    except duckdb.CatalogException:
+        done = None
+    if done:
+        return
     for layer in SCHEMA_LAYERS:
         for path in sorted((SQL_DIR / layer).glob("*.sql")):
             run_sql_file(con, f"{layer}/{path.name}")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS audit.schema_version "
+        "(fingerprint VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
+    )
+    con.execute(
+        "COMMENT ON TABLE audit.schema_version IS "
+        "'DDL fingerprints the warehouse was set up with (sha256 of sql/schemas/*.sql)'"
+    )
+    con.execute("COMMENT ON COLUMN audit.schema_version.fingerprint IS 'sha256 of the DDL files'")
+    con.execute("COMMENT ON COLUMN audit.schema_version.applied_at IS 'when this DDL was applied'")
+    con.execute("INSERT OR REPLACE INTO audit.schema_version VALUES (?, now())", [fingerprint])
 
 
 def publish(paths: Paths | None = None) -> Path:
