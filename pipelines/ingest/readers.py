@@ -1,0 +1,630 @@
+"""Readers: put one landing file into the temp view ``_src`` of a DuckDB connection.
+
+``_src`` always has ``_line`` (1-based physical line, header = 1; row number for Parquet, feature
+number for GeoJSON), ``_raw`` (the original line text, or the record as JSON) and the file's
+columns as ``c0 .. cN`` (VARCHAR), named by position so that no header text is ever formatted
+into SQL. Problems the reader itself finds (undecodable lines, NUL bytes, wrong field counts,
+unparseable JSON) come back as ``bad`` rows with exact line numbers; problems with the file as
+a whole come back as ``file_error``.
+
+CSV has two paths. The fast path (the usual case, and the one that matters for millions of
+readings) is one byte-level pre-scan in 16 MiB chunks (checksum, UTF-8 check, NUL bytes, quote
+characters, blank lines), then DuckDB's parallel ``read_csv`` with ``store_rejects``; DuckDB keeps
+file order in the temp table (``preserve_insertion_order``), and the rejected lines it reports
+give the exact physical line of every other row. A file with quotes, blank lines, NUL bytes or
+non-UTF-8 text takes the slow path: Python decodes it line by line, quarantines the bad lines
+and parses the rest with the ``csv`` module (which handles quoted newlines).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+CHUNK = 16 * 1024 * 1024
+BOM = codecs.BOM_UTF8
+#: Formats by file suffix.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".geojson": "geojson",
+}
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read; ``raw`` is what is kept in quarantine."""
+
+    def __init__(self, reason: str, raw: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.raw = raw
+
+
+@dataclass
+class PreScan:
+    """What one pass over the bytes found."""
+
+    checksum: str
+    size: int
+    bom: bool = False
+    utf8_ok: bool = True
+    nul: bool = False
+    quote: bool = False
+    blank_line: bool = False
+    ends_with_newline: bool = True
+
+
+@dataclass
+class ReadResult:
+    """Outcome of reading one file into ``_src``."""
+
+    fmt: str
+    columns: list[str]
+    rows: int
+    bad: list[tuple[int | None, str, str]] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    header: str | None = None
+    notes: list[str] = field(default_factory=list)
+    #: Set by the fast CSV path: quarantined lines are read back from this file by number.
+    source_path: Path | None = None
+
+
+def file_format(path: Path, declared: str | None = None) -> str:
+    """Format declared by a mapping, else by suffix; unknown suffixes are rejected."""
+    if declared:
+        return declared
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise FileRejected(f"unsupported file type {path.suffix!r}")
+    return fmt
+
+
+def checksum(path: Path) -> str:
+    """SHA-256 of the file (the identity of a file version)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def prescan(path: Path) -> PreScan:
+    """One pass over the bytes: checksum plus everything that decides fast or slow CSV path."""
+    h = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    scan = PreScan(checksum="", size=0)
+    prev = b""
+    first = True
+    last = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+            scan.size += len(chunk)
+            if first:
+                scan.bom = chunk.startswith(BOM)
+                first = False
+            if scan.utf8_ok and not chunk.isascii():
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    scan.utf8_ok = False
+            joined = prev + chunk[:2]
+            scan.nul = scan.nul or b"\x00" in chunk
+            scan.quote = scan.quote or b'"' in chunk
+            scan.blank_line = (
+                scan.blank_line
+                or b"\n\n" in chunk
+                or b"\n\r\n" in chunk
+                or b"\n\n" in joined
+                or b"\n\r\n" in joined
+            )
+            prev = chunk[-2:]
+            last = chunk[-1:]
+    if scan.utf8_ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            scan.utf8_ok = False
+    scan.ends_with_newline = last in (b"\n", b"")
+    scan.checksum = h.hexdigest()
+    return scan
+
+
+def _empty_to_none(value: str) -> str | None:
+    return value if value != "" else None
+
+
+def _register(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
+    """Materialise Python columns as the temp table ``_read`` and the view ``_src``."""
+    types = {"_line": pa.int64()}
+    table = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in columns.items()})
+    con.register("_arrow_in", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM _arrow_in")
+    con.unregister("_arrow_in")
+    con.execute("CREATE OR REPLACE TEMP VIEW _src AS SELECT * FROM _read")
+
+
+def _rows_to_columns(
+    n_cols: int, records: list[tuple[int, str, list[str | None]]]
+) -> dict[str, list[Any]]:
+    cols: dict[str, list[Any]] = {"_line": [], "_raw": []}
+    for i in range(n_cols):
+        cols[f"c{i}"] = []
+    for line, raw, values in records:
+        cols["_line"].append(line)
+        cols["_raw"].append(raw)
+        for i in range(n_cols):
+            cols[f"c{i}"].append(values[i])
+    return cols
+
+
+def parse_header(text: str, delimiter: str) -> list[str]:
+    """Column names of a CSV header line (BOM and surrounding blanks removed)."""
+    names = next(csv.reader([text.lstrip("\ufeff")], delimiter=delimiter))
+    return [n.strip() for n in names]
+
+
+def _detect_encoding(lines: list[bytes]) -> str:
+    """UTF-8 unless no non-ASCII line is valid UTF-8 and the text decodes as GBK (GB18030).
+
+    A UTF-8 file with a few GBK lines (mixed encodings) stays UTF-8 so that exactly those
+    lines are quarantined.
+    """
+    utf8_non_ascii = 0
+    failures = 0
+    for raw in lines:
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+            utf8_non_ascii += 1
+        except UnicodeDecodeError:
+            failures += 1
+    if failures and not utf8_non_ascii:
+        try:
+            for raw in lines:
+                raw.decode("gb18030")
+            return "gbk"
+        except UnicodeDecodeError:
+            return "utf-8"
+    return "utf-8"
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    return raw.decode("gb18030" if encoding == "gbk" else encoding)
+
+
+def read_csv_slow(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    delimiter: str = ",",
+    encoding: str | None = None,
+    truncated_hint: bool = False,
+) -> ReadResult:
+    """Line-by-line reader for files that fail the pre-scan; exact lines for every problem."""
+    data = path.read_bytes()
+    bom = data.startswith(BOM)
+    if bom:
+        data = data[len(BOM) :]
+    ends_nl = data.endswith(b"\n")
+    lines = data.split(b"\n")
+    if ends_nl:
+        lines = lines[:-1]
+    lines = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+    if not lines or not any(lines):
+        raise FileRejected("empty file", "")
+    enc = encoding or ("utf-8-sig" if bom else _detect_encoding(lines))
+    dec_enc = "utf-8" if enc == "utf-8-sig" else enc
+    try:
+        header_text = _decode(lines[0], dec_enc)
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            f"header line is not {enc} text", lines[0].decode(dec_enc, "backslashreplace")
+        ) from exc
+    if "\x00" in header_text:
+        raise FileRejected("NUL byte in header line", header_text.replace("\x00", "\\x00"))
+    names = parse_header(header_text, delimiter)
+    n = len(names)
+    bad: list[tuple[int | None, str, str]] = []
+    good: list[tuple[int, str]] = []
+    for idx, raw in enumerate(lines[1:], start=2):
+        if b"\x00" in raw:
+            text = raw.replace(b"\x00", b"\\x00").decode(dec_enc, "backslashreplace")
+            bad.append((idx, "NUL byte in line", text))
+            continue
+        try:
+            text = _decode(raw, dec_enc)
+        except UnicodeDecodeError:
+            bad.append(
+                (
+                    idx,
+                    f"line is not valid {enc} text (mixed encoding)",
+                    raw.decode(dec_enc, "backslashreplace"),
+                )
+            )
+            continue
+        if text.strip() == "":
+            continue
+        good.append((idx, text))
+    consumed: list[int] = []
+    texts = dict(good)
+
+    def feed():
+        for idx, text in good:
+            consumed.append(idx)
+            yield text + "\n"
+
+    reader = csv.reader(feed(), delimiter=delimiter)
+    records: list[tuple[int, str, list[str | None]]] = []
+    last_line = len(lines)
+    while True:
+        start = len(consumed)
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line = consumed[start] if start < len(consumed) else last_line
+            bad.append((line, f"unparseable CSV: {exc}", texts.get(line, "")))
+            continue
+        used = consumed[start:]
+        line = used[0]
+        raw_text = "\n".join(texts[i] for i in used)
+        if len(rec) != n:
+            reason = f"wrong number of fields: expected {n}, found {len(rec)}"
+            if used[-1] == last_line and not ends_nl:
+                reason += " (truncated last line)"
+            bad.append((line, reason, raw_text))
+            continue
+        records.append((line, raw_text, [_empty_to_none(v) for v in rec]))
+    _register(con, _rows_to_columns(n, records))
+    return ReadResult(
+        fmt="csv",
+        columns=names,
+        rows=len(records),
+        bad=bad,
+        encoding=enc,
+        delimiter=delimiter,
+        header=header_text.lstrip("\ufeff"),
+    )
+
+
+def _first_line(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        line = fh.readline(1024 * 1024)
+    return line.rstrip(b"\r\n")
+
+
+def read_csv_fast(
+    con: duckdb.DuckDBPyConnection, path: Path, scan: PreScan, delimiter: str = ","
+) -> ReadResult:
+    """DuckDB ``read_csv`` for clean files; line numbers from the order plus the rejected lines."""
+    header_text = _first_line(path).decode("utf-8-sig")
+    names = parse_header(header_text, delimiter)
+    n = len(names)
+    con.execute("DROP TABLE IF EXISTS _rej")
+    con.execute("DROP TABLE IF EXISTS _rejscan")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _read AS
+        SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false,
+                               delim = $delim, quote = '"', escape = '"', columns = $cols,
+                               store_rejects = true, rejects_table = '_rej',
+                               rejects_scan = '_rejscan', null_padding = false)
+        """,
+        {"path": str(path), "delim": delimiter, "cols": {f"c{i}": "VARCHAR" for i in range(n)}},
+    )
+    rejects = con.execute(
+        "SELECT line, any_value(error_type), any_value(error_message), any_value(csv_line) "
+        "FROM _rej GROUP BY line ORDER BY line"
+    ).fetchall()
+    bad: list[tuple[int | None, str, str]] = []
+    total_lines = None
+    for line, etype, message, text in rejects:
+        reason = f"unreadable CSV line ({etype.lower()}): {message}"
+        if etype in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            found = len(next(csv.reader([text or ""], delimiter=delimiter))) if text else 0
+            reason = f"wrong number of fields: expected {n}, found {found}"
+            if not scan.ends_with_newline:
+                if total_lines is None:
+                    total_lines = _count_lines(path)
+                if line == total_lines:
+                    reason += " (truncated last line)"
+        bad.append((int(line), reason, text or ""))
+    # rows before the j-th rejected line: g_j = r_j - 2 - j; a row k (0-based) sits after every
+    # rejected line with g_j <= k, so its physical line is k + 2 + #{j : g_j <= k}.
+    gaps = [int(r[0]) - 2 - j for j, r in enumerate(rejects)]
+    # The table keeps file order (preserve_insertion_order); inside a transaction its row ids
+    # start at a large base but stay contiguous, so the ordinal is rowid - min(rowid).
+    base, top, rows = con.execute("SELECT min(rowid), max(rowid), count(*) FROM _read").fetchone()
+    if rows and top - base + 1 != rows:
+        raise RuntimeError("row ids of _read are not contiguous; cannot number lines")
+    k = f"(_read.rowid - {int(base or 0)})"
+    if not gaps:
+        line_expr = f"{k} + 2"
+    elif len(gaps) <= 64:
+        line_expr = f"{k} + 2 + " + " + ".join(f"({k} >= {g})::BIGINT" for g in gaps)
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE _gaps AS SELECT unnest($g) AS g", {"g": gaps})
+        line_expr = f"{k} + 2 + (SELECT count(*) FROM _gaps WHERE g <= {k})"
+    sep = delimiter.replace("'", "''")
+    raw_expr = f" || '{sep}' || ".join(f"coalesce(c{i}, '')" for i in range(n)) if n else "''"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT {line_expr} AS _line, {raw_expr} AS _raw, * "
+        "FROM _read"
+    )
+    return ReadResult(
+        fmt="csv",
+        columns=names,
+        rows=int(rows),
+        bad=bad,
+        encoding="utf-8-sig" if scan.bom else "utf-8",
+        delimiter=delimiter,
+        header=header_text,
+        source_path=path,
+    )
+
+
+def extract_lines(path: Path, numbers: list[int], encoding: str | None = "utf-8") -> dict[int, str]:
+    """Text of the given 1-based physical lines, in one chunked pass (for quarantine ``raw``)."""
+    wanted = sorted(set(numbers))
+    out: dict[int, str] = {}
+    if not wanted:
+        return out
+    enc = "utf-8" if encoding in (None, "utf-8-sig") else encoding
+    line_no = 1  # number of the line that starts at the beginning of ``carry``
+    carry = b""
+    i = 0
+    with open(path, "rb") as fh:
+        while i < len(wanted) and (chunk := fh.read(CHUNK)):
+            data = carry + chunk
+            n = data.count(b"\n")
+            if wanted[i] >= line_no + n:  # no wanted complete line in this block
+                cut = data.rfind(b"\n") + 1
+                carry = data[cut:]
+                line_no += n
+                continue
+            parts = data.split(b"\n")
+            carry = parts.pop()
+            for j, part in enumerate(parts):
+                while i < len(wanted) and wanted[i] == line_no + j:
+                    out[wanted[i]] = part.rstrip(b"\r").decode(enc, "backslashreplace")
+                    i += 1
+            line_no += len(parts)
+    while i < len(wanted) and wanted[i] == line_no:
+        out[wanted[i]] = carry.rstrip(b"\r").decode(enc, "backslashreplace")
+        i += 1
+    if 1 in out:
+        out[1] = out[1].lstrip("\ufeff")
+    return out
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    last = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (1 if last not in (b"\n", b"") else 0)
+
+
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    scan: PreScan,
+    delimiter: str = ",",
+    encoding: str | None = None,
+) -> ReadResult:
+    """Fast path when the pre-scan is clean, slow path otherwise (see module docstring)."""
+    if scan.size == 0:
+        raise FileRejected("empty file", "")
+    fast_ok = (
+        scan.utf8_ok
+        and not scan.nul
+        and not scan.quote
+        and not scan.blank_line
+        and encoding in (None, "utf-8", "utf-8-sig")
+        and delimiter not in ("'", '"')
+    )
+    if fast_ok:
+        header = _first_line(path)
+        if not header.strip(BOM + b" \t"):
+            raise FileRejected("empty file or empty header line", "")
+        return read_csv_fast(con, path, scan, delimiter)
+    causes = [
+        name
+        for name, flag in (
+            ("non-UTF-8 bytes", not scan.utf8_ok),
+            ("NUL bytes", scan.nul),
+            ("quotes", scan.quote),
+            ("blank lines", scan.blank_line),
+            (f"declared encoding {encoding}", encoding not in (None, "utf-8", "utf-8-sig")),
+        )
+        if flag
+    ]
+    result = read_csv_slow(con, path, delimiter, encoding)
+    result.notes.append("slow path: " + ", ".join(causes))
+    return result
+
+
+def _json_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _records_to_src(
+    con: duckdb.DuckDBPyConnection, records: list[tuple[int, str, dict[str, Any]]]
+) -> list[str]:
+    names: list[str] = []
+    for _, _, rec in records:
+        for k in rec:
+            if k not in names:
+                names.append(k)
+    rows = [(line, raw, [_json_value(rec.get(k)) for k in names]) for line, raw, rec in records]
+    _register(con, _rows_to_columns(len(names), rows))
+    return names
+
+
+def read_jsonl(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None
+) -> ReadResult:
+    """JSON lines: one object per physical line; unparseable lines are quarantined."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRejected("empty file", "")
+    enc = encoding or ("utf-8-sig" if data.startswith(BOM) else "utf-8")
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    bad: list[tuple[int | None, str, str]] = []
+    records: list[tuple[int, str, dict[str, Any]]] = []
+    for idx, raw in enumerate(data.split(b"\n"), start=1):
+        raw = raw.rstrip(b"\r")
+        if not raw.strip():
+            continue
+        try:
+            text = _decode(raw, "utf-8" if enc == "utf-8-sig" else enc)
+        except UnicodeDecodeError:
+            bad.append(
+                (
+                    idx,
+                    f"line is not valid {enc} text (mixed encoding)",
+                    raw.decode("utf-8", "backslashreplace"),
+                )
+            )
+            continue
+        if "\x00" in text:
+            bad.append((idx, "NUL byte in line", text.replace("\x00", "\\x00")))
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            bad.append((idx, f"unparseable JSON: {exc.msg}", text))
+            continue
+        if not isinstance(obj, dict):
+            bad.append((idx, "JSON line is not an object", text))
+            continue
+        records.append((idx, text, obj))
+    names = _records_to_src(con, records)
+    return ReadResult(fmt="jsonl", columns=names, rows=len(records), bad=bad, encoding=enc)
+
+
+def read_geojson(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    """GeoJSON FeatureCollection: properties become columns, the geometry the GEOMETRY column.
+
+    ``_line`` is the 1-based feature number; ``_raw`` is the feature as JSON.
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRejected("empty file", "")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FileRejected(
+            f"unreadable GeoJSON: {exc}", data[:500].decode("utf-8", "backslashreplace")
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise FileRejected(
+            "GeoJSON is not a FeatureCollection", data[:500].decode("utf-8", "backslashreplace")
+        )
+    bad: list[tuple[int | None, str, str]] = []
+    records: list[tuple[int, str, dict[str, Any]]] = []
+    for idx, feat in enumerate(doc.get("features") or [], start=1):
+        raw = json.dumps(feat, ensure_ascii=False)
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            bad.append((idx, "GeoJSON item is not a Feature", raw))
+            continue
+        rec = dict(feat.get("properties") or {})
+        rec["geometry"] = feat.get("geometry")
+        records.append((idx, raw, rec))
+    names = _records_to_src(con, records)
+    return ReadResult(fmt="geojson", columns=names, rows=len(records), bad=bad, encoding="utf-8")
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    """Parquet via DuckDB; ``_line`` is the 1-based row number, ``_raw`` the row as JSON.
+
+    Geometry arrives as GEOMETRY, WKB (BLOB) or WKT text and is passed on as WKT.
+    """
+    # Validate with pyarrow first: a failing DuckDB statement would abort the whole transaction.
+    import pyarrow.parquet as pq
+
+    try:
+        pq.ParquetFile(path).metadata  # noqa: B018 - reading the footer is the check
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise FileRejected(f"unreadable Parquet: {exc}", None) from exc
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_parquet($p, file_row_number = true)",
+            {"p": str(path)},
+        )
+    except duckdb.Error as exc:
+        raise FileRejected(f"unreadable Parquet: {str(exc).splitlines()[0]}", None) from exc
+    described = [
+        r
+        for r in con.execute("SELECT column_name, column_type FROM (DESCRIBE _read)").fetchall()
+        if r[0] != "file_row_number"
+    ]
+    names = [str(n) for n, _ in described]
+    exprs = []
+    for i, (_, typ) in enumerate(described, start=1):
+        t = str(typ).upper()
+        if t == "GEOMETRY":
+            exprs.append(f"ST_AsText(#{i + 2})")
+        elif t == "BLOB":
+            exprs.append(f"ST_AsText(TRY(ST_GeomFromWKB(#{i + 2})))")
+        else:
+            exprs.append(f"CAST(#{i + 2} AS VARCHAR)")
+    # positions are shifted by the two leading columns of the inner select
+    inner = (
+        "SELECT file_row_number + 1 AS _line, json_merge_patch(to_json(r), '{\"file_row_number\": null}') AS _raw, "
+        "* EXCLUDE (file_row_number) FROM _read r"
+    )
+    select = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT _line, _raw{', ' if select else ''}{select} FROM ({inner})"
+    )
+    rows = con.execute("SELECT count(*) FROM _read").fetchone()[0]
+    return ReadResult(fmt="parquet", columns=names, rows=int(rows))
+
+
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    scan: PreScan,
+    delimiter: str = ",",
+    encoding: str | None = None,
+) -> ReadResult:
+    """Dispatch on format; raises :class:`FileRejected` for a file that cannot be read at all."""
+    if scan.size == 0:
+        raise FileRejected("empty file", "")
+    if fmt == "csv":
+        return read_csv(con, path, scan, delimiter, encoding)
+    if fmt == "parquet":
+        return read_parquet(con, path)
+    if fmt == "jsonl":
+        return read_jsonl(con, path, encoding)
+    if fmt == "geojson":
+        return read_geojson(con, path)
+    raise FileRejected(f"unsupported format {fmt!r}")
