@@ -35,7 +35,7 @@ def airflow_env(paths: Paths, profile: str | None = None) -> dict[str, str]:
             "AIRFLOW__CORE__DEFAULT_TIMEZONE": LOCAL_TZ_NAME,
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "GX_ANALYTICS_ENABLED": "False",
             "RESILIENCE_DATA_DIR": str(paths.data_dir),
             "RESILIENCE_WAREHOUSE": str(paths.warehouse),

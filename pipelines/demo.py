@@ -59,7 +59,7 @@ def headline_counts(paths: Paths) -> list[tuple[str, Any]]:
         "open hazards (marts.hazard_ledger)": "SELECT count(*) FROM marts.hazard_ledger "
         "WHERE status <> 'closed'",
     }
-    con = analyst_connection()
+    con = analyst_connection(paths.published_warehouse)
     out: list[tuple[str, Any]] = []
     try:
         for label, sql in queries.items():

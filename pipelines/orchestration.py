@@ -115,7 +115,7 @@ def intake_tasks(dag_id: str) -> Any:
 
     @task(task_id="quality_gate")
     def quality_gate() -> dict:
-        from airflow.exceptions import AirflowFailException
+        from airflow.sdk.exceptions import AirflowFailException
 
         from pipelines.quality import QualityGateFailed, validate_tables
 

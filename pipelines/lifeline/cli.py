@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime
+from datetime import datetime
 
-from pipelines.context import RunContext
+from pipelines.cli_common import add_data_dir, add_stage_arguments, print_json, stage_context
 from pipelines.errors import UserError
 from pipelines.output import write_rows
 from pipelines.settings import LOCAL_TZ, get_paths
@@ -40,14 +40,12 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.lifeline import run_lifeline
 
     try:
-        day = date.fromisoformat(args.date)
         since = datetime.fromisoformat(args.recompute_from) if args.recompute_from else None
     except ValueError as exc:
-        raise UserError(f"bad date: {exc}") from exc
+        raise UserError(f"bad --recompute-from time: {exc}") from exc
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=LOCAL_TZ)
-    ctx = RunContext.for_local_day(day, paths=get_paths(data_dir=args.data_dir))
-    print(json.dumps(run_lifeline(ctx, recompute_from=since)))
+    print_json(run_lifeline(stage_context(args, "lifeline"), recompute_from=since))
     return 0
 
 
@@ -61,14 +59,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--json", action="store_true", help="print only the JSON scores")
-    p.add_argument("--data-dir", default=None, help="data directory (default RESILIENCE_DATA_DIR)")
+    add_data_dir(p)
     p.set_defaults(func=_score)
 
     r = subparsers.add_parser(
         "lifeline",
         help="run the lifeline stage for one local day (alarms, night flow, sensor health)",
     )
-    r.add_argument("--date", required=True, help="local date YYYY-MM-DD (Asia/Shanghai)")
+    add_stage_arguments(r)
     r.add_argument("--recompute-from", default=None, help="re-open data from this ISO time")
-    r.add_argument("--data-dir", default=None, help="data directory (default RESILIENCE_DATA_DIR)")
     r.set_defaults(func=_run)

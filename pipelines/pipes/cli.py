@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
+from pipelines.cli_common import add_stage_arguments, print_json, stage_context
 from pipelines.errors import UserError
 
 
@@ -57,11 +57,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _pipe_risk(args: argparse.Namespace) -> int:
-    from pipelines.context import RunContext
     from pipelines.pipes.stage import run_pipe_risk
 
-    day = date.fromisoformat(args.date) if args.date else date.today()
-    print(json.dumps(run_pipe_risk(RunContext.for_local_day(day))))
+    print_json(run_pipe_risk(stage_context(args, "pipes")))
     return 0
 
 
@@ -86,5 +84,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_evaluate)
 
     p = subparsers.add_parser("pipe-risk", help="run the pipe risk stage for one local day")
-    p.add_argument("--date", help="as-of date YYYY-MM-DD (default today)")
+    add_stage_arguments(p)
     p.set_defaults(func=_pipe_risk)

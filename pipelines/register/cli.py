@@ -6,32 +6,21 @@ Counts go to stdout as JSON; logs to stderr.
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import date
 
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+from pipelines.cli_common import add_stage_arguments, print_json, stage_context
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
-    from pipelines.context import RunContext
     from pipelines.register.stage import run_register
 
-    ctx = RunContext.for_local_day(args.date, run_id=f"cli__register__{args.date.isoformat()}")
-    print(json.dumps(run_register(ctx), ensure_ascii=False, indent=2))
+    print_json(run_register(stage_context(args, "register")))
     return 0
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
-    from pipelines.context import RunContext
     from pipelines.register.ledger import run_hazard_ledger
 
-    ctx = RunContext.for_local_day(args.date, run_id=f"cli__ledger__{args.date.isoformat()}")
-    print(json.dumps(run_hazard_ledger(ctx), ensure_ascii=False, indent=2))
+    print_json(run_hazard_ledger(stage_context(args, "ledger")))
     return 0
 
 
@@ -44,12 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "date's marts.risk_snapshot; marts.risk_register, marts.risk_register_history and "
         "marts.district_risk_spectrum follow. Prints counts as JSON.",
     )
-    p.add_argument(
-        "--date",
-        type=_parse_date,
-        default=date.today(),
-        help="as_of_date, YYYY-MM-DD (default today)",
-    )
+    add_stage_arguments(p)
     p.set_defaults(func=_cmd_register)
     q = sub.add_parser(
         "hazard-ledger",
@@ -59,10 +43,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and rebuild the ledger (config/hazard_ledger.yaml). Run risk-register for the date first. "
         "Prints counts as JSON.",
     )
-    q.add_argument(
-        "--date",
-        type=_parse_date,
-        default=date.today(),
-        help="as_of_date, YYYY-MM-DD (default today)",
-    )
+    add_stage_arguments(q)
     q.set_defaults(func=_cmd_ledger)

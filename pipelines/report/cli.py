@@ -5,19 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from pipelines import warehouse
+from pipelines.cli_common import local_date
 from pipelines.errors import UserError
 from pipelines.settings import get_paths
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -64,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "published warehouse. Prints the written paths and counts as JSON on stdout.",
     )
     p.add_argument(
-        "--date", type=_date, help="as_of_date to report (default: the last assessed date)"
+        "--date", type=local_date, help="as_of_date to report (default: the last assessed date)"
     )
     p.add_argument("--data-dir", help="data directory (default: RESILIENCE_DATA_DIR or data/)")
     p.add_argument("--warehouse", help="warehouse file to read (default: the published copy)")

@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 
+from pipelines.cli_common import local_date
 from pipelines.errors import UserError
 from pipelines.settings import get_paths
 
@@ -23,13 +24,6 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text}") from exc
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--start",
-        type=_date,
+        type=local_date,
         default=date(2025, 11, 4),
         help="first local day of readings (YYYY-MM-DD)",
     )
