@@ -36,6 +36,11 @@ def _run(ctx: RunContext, defer_future: bool = True) -> LoadRun:
     return LoadRun(ctx.run_id, ctx.interval_start, ctx.interval_end, defer_future)
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No DuckDB progress bar on this (writer) connection: stderr is for logs, not redraws."""
+    con.execute("SET enable_progress_bar = false")
+
+
 def ingest_sources(ctx: RunContext, sources: list[str]) -> dict[str, Any]:
     """landing -> raw for ``sources`` (registries and FK parents first), in one transaction.
 
@@ -44,6 +49,7 @@ def ingest_sources(ctx: RunContext, sources: list[str]) -> dict[str, Any]:
     run = _run(ctx)
     counts: dict[str, Any] = {}
     with warehouse.writer(ctx.paths) as con, warehouse.transaction(con):
+        quiet(con)
         for name in ordered_sources(sources):
             contract = get_contract(name)
             results = [

@@ -182,6 +182,143 @@ def _num(col: str) -> str:
     return f"CAST({col} AS VARCHAR)"
 
 
+@dataclass
+class RowChecks:
+    """Row checks over typed columns ``t.<col>``: joins plus (failing condition, message) pairs.
+
+    Shared by the text path (``_chk``) and the bulk path (:mod:`pipelines.ingest.bulk`) so that
+    both produce the same reasons in the same order.
+    """
+
+    joins: list[str] = field(default_factory=list)
+    checks: list[tuple[str, str]] = field(default_factory=list)
+
+    def reason_sql(self, prefix: list[str] | None = None) -> str:
+        """``_reason`` expression: every failed check's message joined by ``'; '`` (NULL = good)."""
+        parts = list(prefix or []) + [f"CASE WHEN {c} THEN {m} END" for c, m in self.checks]
+        return f"NULLIF(concat_ws('; ', {', '.join(parts) if parts else 'NULL'}), '')"
+
+    def fails_sql(self) -> str:
+        """True when any check fails (NULL-safe: a NULL condition does not fail)."""
+        if not self.checks:
+            return "false"
+        return " OR ".join(f"coalesce({c}, false)" for c, _ in self.checks)
+
+
+def create_lookups(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Temp lookup tables of the foreign keys (``_fk<j>``) and of the physical ranges (``_vr``).
+
+    When the value-range lookup uses the same table and column as a foreign key (readings by
+    sensor_id), one table serves both so that a row is joined once.
+    """
+    for j, fk in enumerate(contract.foreign_keys):
+        vr = contract.value_range
+        if vr is not None and _shares_lookup(fk, vr):
+            continue
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _fk{j} AS "
+            f"SELECT DISTINCT {fk.ref_column} AS k FROM raw.{fk.ref_source}"
+        )
+    vr = contract.value_range
+    if vr is None:
+        return
+    measures = load_measures()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _measures AS SELECT unnest($m) AS measure, "
+        "unnest($lo) AS lo, unnest($hi) AS hi",
+        {
+            "m": list(measures),
+            "lo": [float(v["min"]) for v in measures.values()],
+            "hi": [float(v["max"]) for v in measures.values()],
+        },
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _vr AS SELECT s.k, m.measure, m.lo, m.hi FROM "
+        f"(SELECT {vr.join} AS k, any_value({vr.by}) AS by_value FROM raw.{vr.lookup} "
+        f"GROUP BY {vr.join}) s LEFT JOIN _measures m ON m.measure = s.by_value"
+    )
+
+
+def _shares_lookup(fk: Any, vr: Any) -> bool:
+    return fk.ref_source == vr.lookup and fk.ref_column == vr.join and fk.column == vr.join
+
+
+def row_checks(
+    contract: Contract, interval_end: Any, bind: Any, text: dict[str, str | None] | None = None
+) -> RowChecks:
+    """Checks of required, min/max, allowed, foreign keys, physical range and interval end.
+
+    ``text`` (text path only) names the input text of each column: a required column is missing
+    only when its text is missing too (a present but unparseable value is a type error).
+    Needs the lookups of :func:`create_lookups`.
+    """
+    rc = RowChecks()
+    for col in contract.columns:
+        t = f"t.{col.name}"
+        if col.required:
+            cond = (
+                f"t._t_{col.name} IS NULL AND {t} IS NULL"
+                if text is not None and text.get(col.name)
+                else f"{t} IS NULL"
+            )
+            rc.checks.append((cond, f"'missing required value: {col.name}'"))
+        if col.min is not None:
+            rc.checks.append(
+                (
+                    f"{t} < {bind(col.min)}",
+                    f"'{col.name}=' || {_num(t)} || ' below minimum ' || {bind(str(col.min))}",
+                )
+            )
+        if col.max is not None:
+            rc.checks.append(
+                (
+                    f"{t} > {bind(col.max)}",
+                    f"'{col.name}=' || {_num(t)} || ' above maximum ' || {bind(str(col.max))}",
+                )
+            )
+        if col.allowed is not None:
+            rc.checks.append(
+                (
+                    f"{t} IS NOT NULL AND NOT list_contains({bind(list(col.allowed))}, "
+                    f"CAST({t} AS VARCHAR))",
+                    f"'{col.name}=' || {_num(t)} || ' not allowed'",
+                )
+            )
+    vr = contract.value_range
+    for j, fk in enumerate(contract.foreign_keys):
+        if vr is not None and _shares_lookup(fk, vr):
+            alias = "vr"
+        else:
+            alias = f"fk{j}"
+            rc.joins.append(f"LEFT JOIN _fk{j} {alias} ON {alias}.k = t.{fk.column}")
+        rc.checks.append(
+            (
+                f"t.{fk.column} IS NOT NULL AND {alias}.k IS NULL",
+                f"'unknown {fk.column} (not in {fk.ref_source}.{fk.ref_column}): ' "
+                f"|| CAST(t.{fk.column} AS VARCHAR)",
+            )
+        )
+    if vr is not None:
+        rc.joins.insert(0, f"LEFT JOIN _vr vr ON vr.k = t.{vr.join}")
+        value_cols = [c.name for c in contract.columns if c.name == "value"] or [
+            c.name for c in contract.columns if c.type == "DOUBLE"
+        ][:1]
+        if value_cols:
+            v = value_cols[0]
+            rc.checks.append(
+                (
+                    f"t.{v} < vr.lo OR t.{v} > vr.hi",
+                    f"'value out of physical range for {vr.by} ' || vr.measure || ' [' || vr.lo "
+                    f"|| ', ' || vr.hi || ']: ' || t.{v}",
+                )
+            )
+    if contract.time_column and interval_end is not None:
+        rc.checks.append(
+            (f"t.{contract.time_column} >= {bind(interval_end)}", "'timestamp after interval end'")
+        )
+    return rc
+
+
 def create_check_table(
     con: duckdb.DuckDBPyConnection,
     contract: Contract,
@@ -207,86 +344,25 @@ def create_check_table(
         if text is not None:
             inner.append(f"{text} AS _t_{col.name}")
             type_reasons.append(
-                f"CASE WHEN _t_{col.name} IS NOT NULL AND {col.name} IS NULL "
-                f"THEN 'wrong type: {col.name} is not {col.type.lower()} (' || _t_{col.name} || ')' END"
+                f"CASE WHEN t._t_{col.name} IS NOT NULL AND t.{col.name} IS NULL "
+                f"THEN 'wrong type: {col.name} is not {col.type.lower()} (' || t._t_{col.name} || ')' END"
             )
     for k, (pred, _) in enumerate(proj.filters):
         inner.append(f"{pred} AS _f{k}")
-    reasons = [
-        f"CASE WHEN _f{k} THEN 'excluded by mapping filter: ' || {bind(desc)} END"
+    prefix = [
+        f"CASE WHEN t._f{k} THEN 'excluded by mapping filter: ' || {bind(desc)} END"
         for k, (_, desc) in enumerate(proj.filters)
     ]
-    reasons += type_reasons
-    joins = []
-    for col in contract.columns:
-        text = proj.text[col.name]
-        if col.required:
-            cond = (
-                f"_t_{col.name} IS NULL AND {col.name} IS NULL" if text else f"{col.name} IS NULL"
-            )
-            reasons.append(f"CASE WHEN {cond} THEN 'missing required value: {col.name}' END")
-        if col.min is not None:
-            reasons.append(
-                f"CASE WHEN {col.name} < {bind(col.min)} THEN '{col.name}=' || {_num(col.name)} "
-                f"|| ' below minimum ' || {bind(str(col.min))} END"
-            )
-        if col.max is not None:
-            reasons.append(
-                f"CASE WHEN {col.name} > {bind(col.max)} THEN '{col.name}=' || {_num(col.name)} "
-                f"|| ' above maximum ' || {bind(str(col.max))} END"
-            )
-        if col.allowed is not None:
-            reasons.append(
-                f"CASE WHEN {col.name} IS NOT NULL AND NOT list_contains({bind(list(col.allowed))}, "
-                f"CAST({col.name} AS VARCHAR)) THEN '{col.name}=' || {_num(col.name)} || ' not allowed' END"
-            )
-    for j, fk in enumerate(contract.foreign_keys):
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT {fk.ref_column} AS k FROM raw.{fk.ref_source}) fk{j} "
-            f"ON fk{j}.k = t.{fk.column}"
-        )
-        reasons.append(
-            f"CASE WHEN t.{fk.column} IS NOT NULL AND fk{j}.k IS NULL THEN 'unknown {fk.column} "
-            f"(not in {fk.ref_source}.{fk.ref_column}): ' || CAST(t.{fk.column} AS VARCHAR) END"
-        )
-    vr = contract.value_range
-    if vr is not None:
-        measures = load_measures()
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _measures AS SELECT unnest($m) AS measure, "
-            "unnest($lo) AS lo, unnest($hi) AS hi",
-            {
-                "m": list(measures),
-                "lo": [float(v["min"]) for v in measures.values()],
-                "hi": [float(v["max"]) for v in measures.values()],
-            },
-        )
-        joins.append(
-            f"LEFT JOIN (SELECT {vr.join} AS k, any_value({vr.by}) AS by_value FROM raw.{vr.lookup} "
-            f"GROUP BY {vr.join}) vr ON vr.k = t.{vr.join} "
-            "LEFT JOIN _measures m ON m.measure = vr.by_value"
-        )
-        value_cols = [c.name for c in contract.columns if c.name == "value"] or [
-            c.name for c in contract.columns if c.type == "DOUBLE"
-        ][:1]
-        if value_cols:
-            v = value_cols[0]
-            reasons.append(
-                f"CASE WHEN t.{v} < m.lo OR t.{v} > m.hi THEN 'value out of physical range for "
-                f"{vr.by} ' || m.measure || ' [' || m.lo || ', ' || m.hi || ']: ' || t.{v} END"
-            )
-    if contract.time_column and interval_end is not None:
-        reasons.append(
-            f"CASE WHEN t.{contract.time_column} >= {bind(interval_end)} "
-            "THEN 'timestamp after interval end' END"
-        )
+    prefix += type_reasons
+    create_lookups(con, contract)
+    rc = row_checks(contract, interval_end, bind, proj.text)
     cols = ", ".join(f"t.{c.name}" for c in contract.columns)
     sql = (
         "CREATE OR REPLACE TEMP TABLE _chk AS\n"
         f"WITH t AS (SELECT {', '.join(inner)} FROM _src)\n"
         f"SELECT t._line, {cols},\n"
-        f"  NULLIF(concat_ws('; ', {', '.join(reasons) if reasons else 'NULL'}), '') AS _reason\n"
-        f"FROM t {' '.join(joins)}"
+        f"  {rc.reason_sql(prefix)} AS _reason\n"
+        f"FROM t {' '.join(rc.joins)}"
     )
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     con.execute(sql, used)

@@ -8,11 +8,15 @@ A changed file (same name, new checksum) first removes its earlier rows and quar
 Event files whose earliest timestamp is not before the run's interval end are left for a later
 run; rows of a loaded file that lie in earlier, already ingested intervals mark those intervals
 dirty in ``audit.interval_status``.
+
+Files the bulk path can read (no mapping, no geometry: readings, sensors) skip ``_src``/``_chk``
+and go through :func:`load_bulk` (see :mod:`pipelines.ingest.bulk`) with the same checks and reasons.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.ingest import readers
+from pipelines.ingest import bulk, readers
 from pipelines.ingest.checks import build_projection, create_check_table, mark_duplicates
 from pipelines.ingest.contracts import LOAD_COLUMNS, Contract
 from pipelines.ingest.mapping import FileMap
@@ -327,21 +331,37 @@ def load_file(
     if prev is not None and prev[0] == scan.checksum:
         return FileResult(label, "unchanged")
     fmt: str | None = None
+    interval_end = run.interval_end if contract.is_events else None
+    delimiter = fmap.delimiter if fmap else ","
+    br: bulk.BulkRead | None = None
     try:
         fmt = readers.file_format(path, fmap.format if fmap else None)
         if fmt not in contract.formats and fmap is None:
             raise FileRejected(
                 f"format {fmt} not allowed for {contract.name} (allowed: {', '.join(contract.formats)})"
             )
-        result = readers.read_file(
-            con, path, fmt, scan, fmap.delimiter if fmap else ",", fmap.encoding if fmap else None
-        )
-        proj = build_projection(contract, result.columns, fmap)
-        create_check_table(con, contract, proj, run.interval_end if contract.is_events else None)
+        if scan.size == 0:
+            raise FileRejected("empty file", "")
+        if bulk.eligible(contract, fmap, fmt, scan, delimiter):
+            if fmt == "csv":
+                br = bulk.read_csv_bulk(con, contract, path, scan, delimiter)
+            else:
+                br = bulk.read_parquet_bulk(con, contract, path)
+        if br is None:
+            result = readers.read_file(
+                con, path, fmt, scan, delimiter, fmap.encoding if fmap else None
+            )
+            proj = build_projection(contract, result.columns, fmap)
+            create_check_table(con, contract, proj, interval_end)
     except FileRejected as exc:
         if prev is not None:
             _remove_previous(con, contract, label, run)
         return quarantine_file(con, contract, label, scan, run, exc.reason, exc.raw, fmt, mapping)
+    if br is not None:
+        try:
+            return load_bulk(con, contract, label, scan, br, run, prev, fmt, mapping)
+        finally:
+            bulk.cleanup(con)
     if contract.is_events and run.defer_future:
         tc = contract.time_column
         row = con.execute(
@@ -366,6 +386,37 @@ def load_file(
         f"SELECT {t_exprs} FROM raw.{contract.name} WHERE _file = $f", {"f": label}
     ).fetchone()
     kstats = _key_range(con, contract, label)
+    return _finish(
+        con,
+        contract,
+        label,
+        scan,
+        run,
+        fmt,
+        mapping,
+        (result.encoding, result.delimiter, result.header),
+        loaded,
+        quarantined,
+        {"tmin": stats[0], "tmax": stats[1], "kmin": kstats[0], "kmax": kstats[1]},
+        notes,
+    )
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    label: str,
+    scan: PreScan,
+    run: LoadRun,
+    fmt: str | None,
+    mapping: str | None,
+    text: tuple[str | None, str | None, str | None],
+    loaded: int,
+    quarantined: int,
+    stats: dict[str, Any],
+    notes: list[str],
+) -> FileResult:
+    """The manifest row of a loaded file (``rows_in = rows_loaded + rows_quarantined``)."""
     rows_in = loaded + quarantined
     con.execute(
         """INSERT INTO audit.load_manifest VALUES ($f, $s, $c, $fmt, $enc, $delim, $hdr, $m, $size,
@@ -376,18 +427,18 @@ def load_file(
             "s": contract.name,
             "c": scan.checksum,
             "fmt": fmt,
-            "enc": result.encoding,
-            "delim": result.delimiter,
-            "hdr": result.header,
+            "enc": text[0],
+            "delim": text[1],
+            "hdr": text[2],
             "m": mapping,
             "size": scan.size,
             "rin": rows_in,
             "rl": loaded,
             "rq": quarantined,
-            "tmin": stats[0],
-            "tmax": stats[1],
-            "kmin": kstats[0],
-            "kmax": kstats[1],
+            "tmin": stats["tmin"],
+            "tmax": stats["tmax"],
+            "kmin": stats["kmin"],
+            "kmax": stats["kmax"],
             "note": "; ".join(notes) or None,
             "run": run.run_id,
         },
@@ -397,6 +448,134 @@ def load_file(
         log.warning("%s: %s", label, n)
     log.info("%s -> raw.%s: %d loaded, %d quarantined", label, contract.name, loaded, quarantined)
     return FileResult(label, "loaded", rows_in, loaded, quarantined, "; ".join(notes) or None)
+
+
+def load_bulk(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    label: str,
+    scan: PreScan,
+    br: bulk.BulkRead,
+    run: LoadRun,
+    prev: tuple[str, str] | None,
+    fmt: str | None,
+    mapping: str | None,
+) -> FileResult:
+    """The bulk path of one file read into ``_bulk`` (see :mod:`pipelines.ingest.bulk`)."""
+    timer = _Timer(label)
+    interval_end = run.interval_end if contract.is_events else None
+    chk = bulk.check(con, contract, br, interval_end, run.interval_start)
+    timer("check")
+    tc = contract.time_column
+    if contract.is_events and run.defer_future and chk.ts_min_all is not None and chk.future:
+        if prev is None:
+            _save_probe(con, label, scan_path(br), chk.ts_min_all)
+        return FileResult(
+            label, "deferred", note=f"earliest {tc} {chk.ts_min_all} is not before the interval end"
+        )
+    if prev is not None:
+        _remove_previous(con, contract, label, run)
+    bad: dict[int, str] = dict(chk.bad)
+    for line, reason in chk.text_bad:
+        bad[line] = reason
+    dups: list[tuple[int, str]] = []
+    stats = chk.stats
+    recompute = False
+    if contract.key:
+        found = None if chk.tgood else bulk.duplicates_sorted(con, contract, br)
+        timer("duplicates (streaming)")
+        bulk.create_good_view(con, contract, br)
+        if found is None:
+            found = bulk.duplicates_hashed(con, contract)
+            timer("duplicates (hash)")
+        dups = found
+        if dups and tc is not None and tc not in contract.key:
+            recompute = True
+        overlapping = _overlapping_files(con, contract, label, stats, include_self=False)
+        if overlapping:
+            across = bulk.duplicates_across(
+                con, contract, overlapping, stats, [line for line, _ in dups]
+            )
+            dups += across
+            recompute = recompute or bool(across)
+            timer("duplicates (across files)")
+    for line, reason in dups:
+        bad[line] = reason
+    loaded = bulk.insert_good(con, contract, br, sorted(bad), label, scan.checksum, run.run_id)
+    timer("insert")
+    reader_bad = {line: (reason, raw) for line, reason, raw in br.bad if line is not None}
+    texts = bulk.raw_texts(con, br, sorted(set(bad) - set(reader_bad)))
+    rows = [
+        (contract.name, label, line, reason, texts.get(line), scan.checksum, run.run_id)
+        for line, reason in sorted(bad.items())
+    ]
+    rows += [
+        (contract.name, label, line, reason, raw, scan.checksum, run.run_id)
+        for line, (reason, raw) in sorted(reader_bad.items())
+    ]
+    if rows:
+        con.executemany("INSERT INTO audit.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, now())", rows)
+    timer("quarantine")
+    quarantined = len(rows)
+    records = chk.records + len(reader_bad)
+    if loaded + quarantined != records:
+        raise RuntimeError(
+            f"{label}: {records} records but {loaded} loaded + {quarantined} quarantined"
+        )
+    if recompute:
+        stats = _loaded_stats(con, contract, label)
+    if contract.is_events and chk.has_late:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _late AS SELECT {tc} AS ts FROM raw.{contract.name} "
+            f"WHERE _file = $f AND {tc} < $start",
+            {"f": label, "start": run.interval_start},
+        )
+        mark_dirty(con, contract.name, run, f"late rows from {label}")
+    notes = list(br.notes)
+    return _finish(
+        con,
+        contract,
+        label,
+        scan,
+        run,
+        fmt,
+        mapping,
+        (br.encoding, br.delimiter, br.header),
+        loaded,
+        quarantined,
+        stats,
+        notes,
+    )
+
+
+def scan_path(br: bulk.BulkRead) -> Path:
+    assert br.source_path is not None
+    return br.source_path
+
+
+def _loaded_stats(con: duckdb.DuckDBPyConnection, contract: Contract, label: str) -> dict[str, Any]:
+    tc = contract.time_column
+    t_exprs = (
+        f"CAST(min({tc}) AS VARCHAR), CAST(max({tc}) AS VARCHAR)" if tc else "min(NULL), max(NULL)"
+    )
+    row = con.execute(
+        f"SELECT {t_exprs} FROM raw.{contract.name} WHERE _file = $f", {"f": label}
+    ).fetchone()
+    k = _key_range(con, contract, label)
+    return {"tmin": row[0], "tmax": row[1], "kmin": k[0], "kmax": k[1]}
+
+
+class _Timer:
+    """Debug log of where a file's load spends its time."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.t = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        log.debug("%s: %s %.2f s", self.label, step, now - self.t)
+        self.t = now
 
 
 def _key_range(con: duckdb.DuckDBPyConnection, contract: Contract, label: str) -> tuple[Any, Any]:

@@ -7,6 +7,10 @@ into SQL. Problems the reader itself finds (undecodable lines, NUL bytes, wrong 
 unparseable JSON) come back as ``bad`` rows with exact line numbers; problems with the file as
 a whole come back as ``file_error``.
 
+Large files of contracts without geometry and without a mapping take the bulk path instead
+(:mod:`pipelines.ingest.bulk`); the pre-scan here locates their rare NUL and non-UTF-8 lines so
+that those lines alone are handled one by one.
+
 CSV has two paths. The fast path (the usual case, and the one that matters for millions of
 readings) is one byte-level pre-scan in 16 MiB chunks (checksum, UTF-8 check, NUL bytes, quote
 characters, blank lines), then DuckDB's parallel ``read_csv`` with ``store_rejects``; DuckDB keeps
@@ -23,11 +27,13 @@ import csv
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 log = logging.getLogger(__name__)
@@ -54,6 +60,11 @@ class FileRejected(Exception):
         self.raw = raw
 
 
+#: At most this many NUL / non-UTF-8 lines are located by the pre-scan and handled line by line
+#: inside the fast path; a file with more takes the slow path.
+MAX_SPECIAL_LINES = 10_000
+
+
 @dataclass
 class PreScan:
     """What one pass over the bytes found."""
@@ -66,6 +77,21 @@ class PreScan:
     quote: bool = False
     blank_line: bool = False
     ends_with_newline: bool = True
+    #: Physical lines (the last one counts even without a final newline).
+    lines: int = 0
+    #: Line numbers (1-based) of lines holding NUL bytes / bytes that are not UTF-8, with their
+    #: bytes (``None`` when more than :data:`MAX_SPECIAL_LINES` were found: use the slow path).
+    nul_lines: dict[int, bytes] | None = field(default_factory=dict)
+    bad_utf8_lines: dict[int, bytes] | None = field(default_factory=dict)
+    #: Some non-ASCII line is valid UTF-8 (decides GBK detection like ``_detect_encoding``).
+    utf8_non_ascii: bool = False
+
+    @property
+    def special_lines(self) -> dict[int, bytes] | None:
+        """NUL and non-UTF-8 lines together (None when too many to handle one by one)."""
+        if self.nul_lines is None or self.bad_utf8_lines is None:
+            return None
+        return {**self.bad_utf8_lines, **self.nul_lines}
 
 
 @dataclass
@@ -103,14 +129,83 @@ def checksum(path: Path) -> str:
     return h.hexdigest()
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _lines_of(
+    text: str | bytes, positions: list[int], first_line: int
+) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of the lines holding ``positions`` (sorted), counted once."""
+    nl = "\n" if isinstance(text, str) else b"\n"
+    out: list[tuple[int, int, int]] = []
+    line, counted = first_line, 0
+    for pos in positions:
+        if out and pos <= out[-1][2]:
+            continue
+        line += text.count(nl, counted, pos)
+        start = text.rfind(nl, 0, pos) + 1
+        end = text.find(nl, pos)
+        end = len(text) if end < 0 else end
+        out.append((line, start, end))
+        counted = start
+    return out
+
+
+def _add_special(scan: PreScan, attr: str, found: dict[int, bytes]) -> None:
+    current = getattr(scan, attr)
+    if current is None:
+        return
+    current.update(found)
+    if len(current) > MAX_SPECIAL_LINES:
+        setattr(scan, attr, None)
+
+
+def _scan_block(scan: PreScan, block: bytes, first_line: int) -> None:
+    """Locate NUL and non-UTF-8 lines of a block of whole lines starting at ``first_line``.
+
+    Both are rare, so they are found with C-speed searches (``bytes.find``, a regex over the
+    text decoded with ``surrogateescape``) and only their lines are counted.
+    """
+    if b"\x00" in block:
+        scan.nul = True
+        positions, pos = [], block.find(b"\x00")
+        while pos >= 0 and len(positions) <= MAX_SPECIAL_LINES:
+            positions.append(pos)
+            pos = block.find(b"\x00", pos + 1)
+        found = {ln: block[a:b] for ln, a, b in _lines_of(block, positions, first_line)}
+        _add_special(scan, "nul_lines", found)
+    if block.isascii():
+        return
+    text = block.decode("utf-8", "surrogateescape")
+    bad = [m.start() for m in _SURROGATE.finditer(text)]
+    spans = _lines_of(text, bad, first_line)
+    if spans:
+        scan.utf8_ok = False
+        found = {
+            ln: text[a:b].encode("utf-8", "surrogateescape")
+            for ln, a, b in spans[: MAX_SPECIAL_LINES + 1]
+        }
+        _add_special(scan, "bad_utf8_lines", found)
+    if not scan.utf8_non_ascii:
+        # a valid non-ASCII character outside the non-UTF-8 lines: search between those lines
+        edges = [0] + [x for _, a, b in spans for x in (a, b + 1)] + [len(text)]
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            if a < b and _NON_ASCII_TEXT.search(text, a, b):
+                scan.utf8_non_ascii = True
+                break
+
+
 def prescan(path: Path) -> PreScan:
-    """One pass over the bytes: checksum plus everything that decides fast or slow CSV path."""
+    """One pass over the bytes in big chunks: checksum, line count and everything that decides
+    the CSV path (NUL and non-UTF-8 lines are located, quotes and blank lines flagged)."""
     h = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
     scan = PreScan(checksum="", size=0)
     prev = b""
+    carry = b""
     first = True
     last = b""
+    line_no = 1  # number of the line that starts at the beginning of ``carry``
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             h.update(chunk)
@@ -118,13 +213,7 @@ def prescan(path: Path) -> PreScan:
             if first:
                 scan.bom = chunk.startswith(BOM)
                 first = False
-            if scan.utf8_ok and not chunk.isascii():
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    scan.utf8_ok = False
             joined = prev + chunk[:2]
-            scan.nul = scan.nul or b"\x00" in chunk
             scan.quote = scan.quote or b'"' in chunk
             scan.blank_line = (
                 scan.blank_line
@@ -135,11 +224,23 @@ def prescan(path: Path) -> PreScan:
             )
             prev = chunk[-2:]
             last = chunk[-1:]
-    if scan.utf8_ok:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            scan.utf8_ok = False
+            cut = chunk.rfind(b"\n") + 1
+            if cut == 0:
+                carry += chunk
+                continue
+            block = carry + chunk[:cut] if carry else chunk[:cut]
+            if line_no == 1 and scan.bom:
+                block = block[len(BOM) :]
+            _scan_block(scan, block, line_no)
+            n = block.count(b"\n")
+            line_no += n
+            scan.lines += n
+            carry = chunk[cut:]
+    if carry:
+        if line_no == 1 and scan.bom:
+            carry = carry[len(BOM) :]
+        _scan_block(scan, carry, line_no)
+        scan.lines += 1
     scan.ends_with_newline = last in (b"\n", b"")
     scan.checksum = h.hexdigest()
     return scan
@@ -381,7 +482,10 @@ def read_csv_fast(
 
 
 def extract_lines(path: Path, numbers: list[int], encoding: str | None = "utf-8") -> dict[int, str]:
-    """Text of the given 1-based physical lines, in one chunked pass (for quarantine ``raw``)."""
+    """Text of the given 1-based physical lines, in one chunked pass (for quarantine ``raw``).
+
+    Newline positions of a chunk that holds wanted lines come from numpy (no per-line Python).
+    """
     wanted = sorted(set(numbers))
     out: dict[int, str] = {}
     if not wanted:
@@ -399,13 +503,16 @@ def extract_lines(path: Path, numbers: list[int], encoding: str | None = "utf-8"
                 carry = data[cut:]
                 line_no += n
                 continue
-            parts = data.split(b"\n")
-            carry = parts.pop()
-            for j, part in enumerate(parts):
-                while i < len(wanted) and wanted[i] == line_no + j:
-                    out[wanted[i]] = part.rstrip(b"\r").decode(enc, "backslashreplace")
-                    i += 1
-            line_no += len(parts)
+            ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+            while i < len(wanted) and wanted[i] < line_no + n:
+                j = wanted[i] - line_no  # index of the line inside ``data``
+                start = int(ends[j - 1]) + 1 if j > 0 else 0
+                out[wanted[i]] = (
+                    data[start : int(ends[j])].rstrip(b"\r").decode(enc, "backslashreplace")
+                )
+                i += 1
+            carry = data[int(ends[-1]) + 1 :]
+            line_no += n
     while i < len(wanted) and wanted[i] == line_no:
         out[wanted[i]] = carry.rstrip(b"\r").decode(enc, "backslashreplace")
         i += 1

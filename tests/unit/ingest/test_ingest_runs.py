@@ -63,17 +63,24 @@ def test_changed_file_replaces_rows_and_quarantine(ctx) -> None:
     assert manifest_balanced(ctx.paths)
 
 
-def test_crash_mid_load_leaves_warehouse_as_before(ctx, monkeypatch) -> None:
+@pytest.mark.parametrize("step", ["check_and_store", "load_bulk"])
+def test_crash_mid_load_leaves_warehouse_as_before(ctx, monkeypatch, step: str) -> None:
+    """A crash after rows are written (text path or bulk path) rolls the whole run back."""
     write(ctx.paths.landing / "readings" / "r.csv", "\n".join(readings_lines()))
-    ingest_sources(ctx, ["districts", "dmas", "sensors"])
+    write(
+        ctx.paths.landing / "sensors" / "more.csv",
+        # quotes send this file down the text path: both paths run in one ingest
+        'sensor_id,domain,measure,unit,district_id,lon,lat\n"G002",gas,methane_lel,%LEL,220102,125.3,43.8\n',
+    )
+    ingest_sources(ctx, ["districts", "dmas"])
     before = snapshot(ctx.paths)
-    real = load.check_and_store
+    real = getattr(load, step)
 
     def crash(*args, **kwargs):
         real(*args, **kwargs)  # rows are written, then the process dies
         raise RuntimeError("injected crash")
 
-    monkeypatch.setattr(load, "check_and_store", crash)
+    monkeypatch.setattr(load, step, crash)
     with pytest.raises(RuntimeError, match="injected crash"):
         ingest_sources(ctx, SOURCES)
     assert snapshot(ctx.paths) == before

@@ -1,0 +1,162 @@
+"""Reproducible measurement of readings ingestion against the "floor" (issue 8).
+
+``python -m pipelines.ingest.perf --sensors 20000`` generates one day of the sample city (in a
+subprocess, cached under ``--work``), then in this process times
+
+- the floor: one DuckDB ``read_csv`` pass over the reading CSV files with the contract's types
+  (``read_parquet`` for Parquet reading files) computing count, min/max of the timestamp and the
+  sum of the value, nothing written;
+- ``ingest_sources`` of the registries + readings and ``build_staging`` for the day, into a
+  fresh warehouse;
+
+and prints the ratio and the peak RSS. ``--profile out.prof`` writes a cProfile of the ingestion.
+Timing belongs here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipelines import warehouse
+from pipelines.context import RunContext
+from pipelines.ingest.contracts import get_contract
+from pipelines.settings import Paths, get_paths
+
+SOURCES = ["districts", "dmas", "seismic_zones", "responsible_units", "sensors", "readings"]
+START = date(2025, 11, 4)
+
+
+def generate_day(paths: Paths, sensors: int) -> None:
+    """One day of the sample city with ``sensors`` sensors (small pipes/buildings: not measured)."""
+    from pipelines.sample_city import generate
+
+    generate(
+        paths,
+        sensors=sensors,
+        days=1,
+        segments=2000,
+        buildings=1000,
+        history_days=0,
+        start_date=START,
+        progress=False,
+    )
+
+
+def reading_files(paths: Paths) -> list[Path]:
+    folder = paths.landing / get_contract("readings").landing_dir
+    return sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".parquet"))
+
+
+def floor_seconds(paths: Paths) -> tuple[float, int]:
+    """One typed pass over every readings file computing count/min/max/sum (nothing written)."""
+    contract = get_contract("readings")
+    types = {c.name: c.type for c in contract.columns}
+    con = warehouse.connect(":memory:")
+    con.execute("SET threads = 2")
+    rows = 0
+    t0 = time.perf_counter()
+    for p in reading_files(paths):
+        if p.stat().st_size == 0:
+            continue
+        if p.suffix == ".parquet":
+            src = "read_parquet($p)"
+            params: dict[str, Any] = {"p": str(p)}
+        else:
+            src = (
+                "read_csv($p, header = true, auto_detect = false, columns = $cols, "
+                "ignore_errors = true)"
+            )
+            params = {"p": str(p), "cols": types}
+        try:
+            n = con.execute(
+                f"SELECT count(*), min(measured_at), max(measured_at), sum(value) FROM {src}",
+                params,
+            ).fetchone()[0]
+        except Exception:  # a file the floor cannot read at all (e.g. missing column)
+            continue
+        rows += int(n)
+    return time.perf_counter() - t0, rows
+
+
+def peak_rss_gb() -> float:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def run(sensors: int, work: Path, profile: str | None = None, keep: bool = False) -> dict:
+    data = work / f"s{sensors}"
+    paths = get_paths(data_dir=data)
+    if not (data / "sample_truth" / "manifest.json").exists():
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pipelines.ingest.perf", "--generate-only"]
+            + ["--sensors", str(sensors), "--work", str(work)],
+            check=True,
+        )
+        print(f"generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    for p in (paths.warehouse, paths.warehouse.with_suffix(".duckdb.wal")):
+        p.unlink(missing_ok=True)
+    floor, floor_rows = floor_seconds(paths)
+    ctx = RunContext.for_local_day(START, run_id="perf", paths=paths)
+    from pipelines.ingest import build_staging, ingest_sources
+
+    prof = cProfile.Profile() if profile else None
+    t0 = time.perf_counter()
+    if prof:
+        prof.enable()
+    counts = ingest_sources(ctx, SOURCES)
+    t1 = time.perf_counter()
+    staging = build_staging(ctx, SOURCES)
+    t2 = time.perf_counter()
+    if prof:
+        prof.disable()
+        prof.dump_stats(profile)
+    out = {
+        "sensors": sensors,
+        "floor_s": round(floor, 2),
+        "floor_rows": floor_rows,
+        "ingest_s": round(t1 - t0, 2),
+        "staging_s": round(t2 - t1, 2),
+        "ratio": round((t2 - t0) / floor, 2),
+        "rows_per_s": round(counts["readings"]["rows_in"] / (t1 - t0)),
+        "peak_rss_gb": round(peak_rss_gb(), 2),
+        "readings": counts["readings"],
+        "staging_readings": staging["readings"],
+        "warehouse_mb": round(paths.warehouse.stat().st_size / 1e6, 1),
+    }
+    if not keep:
+        paths.warehouse.unlink(missing_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sensors", type=int, default=20000)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/resilience_ingest_perf"))
+    ap.add_argument("--profile", help="write a cProfile of the ingestion to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the warehouse for inspection")
+    ap.add_argument("--clean", action="store_true", help="regenerate the landing files")
+    ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    data = args.work / f"s{args.sensors}"
+    if args.generate_only:
+        generate_day(get_paths(data_dir=data), args.sensors)
+        return 0
+    if args.clean and data.exists():
+        shutil.rmtree(data)
+    print(json.dumps(run(args.sensors, args.work, args.profile, args.keep), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

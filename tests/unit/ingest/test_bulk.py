@@ -1,0 +1,179 @@
+"""The bulk path on large-ish files: exact quarantine lines, every loaded row's line, all checks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from conftest import write
+from helpers import manifest_balanced, quarantine, query
+
+from pipelines.ingest import ingest_sources, readers
+from pipelines.settings import LOCAL_TZ
+
+SOURCES = ["districts", "dmas", "sensors", "readings"]
+DAY0 = datetime(2024, 3, 1, tzinfo=LOCAL_TZ)
+
+
+def ts(second: int) -> str:
+    return (DAY0 + timedelta(seconds=second)).isoformat()
+
+
+def value_of(line: int) -> float:
+    """Every good row's value encodes its physical line, so each ``_line`` can be verified."""
+    return line % 90 + 0.5
+
+
+def big_file(rows_per_sensor: int) -> tuple[list[bytes], dict[int, str]]:
+    """Sorted readings with bad lines injected; returns the lines and line -> expected reason."""
+    lines: list[bytes] = [b"sensor_id,measured_at,value"]
+    expected: dict[int, str] = {}
+
+    def add(text: str | bytes, reason: str | None = None) -> None:
+        lines.append(text.encode() if isinstance(text, str) else text)
+        if reason is not None:
+            expected[len(lines)] = reason
+
+    inject = {
+        1000: ("G001,{t},abc", "wrong type: value is not double (abc)"),
+        5000: ("X999,{t},1", "unknown sensor_id (not in sensors.sensor_id): X999"),
+        9000: ("G001,{t9},150", "value out of physical range for measure methane_lel"),
+        20000: ("G001,2024-03-02T00:00:05+08:00,1", "timestamp after interval end"),
+        30000: ("{prev}", "duplicate row (first at line {pl})"),
+        40000: ("{prevkey},77.7", "duplicate key (first at line {pl})"),
+        50000: ("W001,{t}", "wrong number of fields: expected 3, found 2"),
+        60000: (",{t},1", "missing required value: sensor_id"),
+        70000: (b"W001,{t},\x00\x001", "NUL byte in line"),
+        80000: ("W001,{t},", "missing required value: value"),
+    }
+    for sensor in ("G001", "W001", "W002"):
+        for i in range(rows_per_sensor):
+            n = len(lines) + 1
+            add(f"{sensor},{ts(i)},{value_of(n)}")
+            hit = inject.get(n)
+            if hit is None:
+                continue
+            text, reason = hit
+            prev = lines[-1].decode()
+            t_odd = ts(i)[:-6] + ".5" + ts(i)[-6:]  # off-grid: a new key
+            if isinstance(text, bytes):
+                add(text.replace(b"{t}", t_odd.encode()), reason)
+                continue
+            text = text.format(t=t_odd, t9=t_odd, prev=prev, prevkey=prev.rsplit(",", 1)[0], pl=n)
+            add(text, reason.format(pl=n))
+    # a GBK line makes the whole (otherwise ASCII) file GBK, as the text path decides
+    add(b"W002,2024-03-01T23:59:59.5+08:00," + "故障".encode("gbk"))
+    expected[len(lines)] = "wrong type: value is not double (故障)"
+    add(b"W002,2024-03-01T23:5")
+    expected[len(lines)] = "wrong number of fields: expected 3, found 2 (truncated last line)"
+    return lines, expected
+
+
+def test_large_file_exact_quarantine_lines_and_every_line_number(ctx) -> None:
+    lines, expected = big_file(66_667)
+    assert len(lines) > 200_000
+    path = write(ctx.paths.landing / "readings" / "big.csv", b"\n".join(lines))
+    counts = ingest_sources(ctx, SOURCES)["readings"]
+    q = quarantine(ctx.paths, "readings/big.csv")
+    got = {line: reason for line, reason, _ in q}
+    assert sorted(got) == sorted(expected)
+    for line, reason in expected.items():
+        assert got[line].startswith(reason), (line, got[line], reason)
+    for line, _, raw in q:
+        if line != 70000 + 1 and not got[line].startswith("wrong type: value is not double (故"):
+            assert raw == lines[line - 1].decode(), line
+    assert counts == {
+        "files": 1,
+        "files_loaded": 1,
+        "rows_in": len(lines) - 1,
+        "rows_loaded": len(lines) - 1 - len(expected),
+        "rows_quarantined": len(expected),
+    }
+    # every loaded row sits at its physical line (its value says which)
+    wrong = query(
+        ctx.paths,
+        "SELECT count(*), count(DISTINCT _line), min(_line), max(_line) FROM raw.readings "
+        "WHERE value <> _line % 90 + 0.5",
+    )[0]
+    assert wrong[0] == 0
+    assert (
+        query(ctx.paths, "SELECT count(DISTINCT _line) FROM raw.readings")[0][0]
+        == counts["rows_loaded"]
+    )
+    enc, note = query(
+        ctx.paths, "SELECT encoding, note FROM audit.load_manifest WHERE file = 'readings/big.csv'"
+    )[0]
+    assert enc == "gbk" and "checked one by one" in note and "slow path" not in (note or "")
+    assert path.stat().st_size > 5_000_000
+    assert manifest_balanced(ctx.paths)
+
+
+def test_unsorted_file_uses_hash_duplicates_and_cross_file_duplicates(ctx) -> None:
+    land = ctx.paths.landing / "readings"
+    first = ["sensor_id,measured_at,value"] + [f"W001,{ts(i * 60)},{i % 50}" for i in range(500)]
+    write(land / "a.csv", "\n".join(first) + "\n")
+    # b.csv is not sorted and repeats a key far from its first occurrence and one of a.csv
+    rows = [f"W002,{ts(i * 60)},{i % 40}" for i in range(300)][::-1]
+    rows.insert(250, rows[3])  # line 252 repeats line 5
+    rows.insert(100, first[10])  # line 102 repeats a.csv line 11 exactly
+    write(land / "b.csv", "\n".join(["sensor_id,measured_at,value", *rows]) + "\n")
+    ingest_sources(ctx, SOURCES)
+    got = [(line, reason) for line, reason, _ in quarantine(ctx.paths, "readings/b.csv")]
+    assert got == [
+        (102, "duplicate row (already loaded from readings/a.csv line 11)"),
+        (253, "duplicate row (first at line 5)"),
+    ]
+    assert quarantine(ctx.paths, "readings/a.csv") == []
+    assert manifest_balanced(ctx.paths)
+
+
+def test_parquet_readings_type_failures_and_row_numbers(ctx) -> None:
+    n = 5000
+    values = [str(i % 90) for i in range(n)]
+    values[10] = "n/a"  # row 11: wrong type, checked by the text path
+    values[20] = "150"  # row 21: out of range for methane
+    table = pa.table(
+        {
+            "sensor_id": ["G001"] * n,
+            "measured_at": pa.array(
+                [DAY0 + timedelta(seconds=i) for i in range(n)], pa.timestamp("s", tz="UTC")
+            ),
+            "value": values,
+        }
+    )
+    path = ctx.paths.landing / "readings" / "g.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+    counts = ingest_sources(ctx, SOURCES)["readings"]
+    q = quarantine(ctx.paths, "readings/g.parquet")
+    assert [(line, reason.split(" [")[0]) for line, reason, _ in q] == [
+        (11, "wrong type: value is not double (n/a)"),
+        (21, "value out of physical range for measure methane_lel"),
+    ]
+    assert '"value":"n/a"' in q[0][2] and '"sensor_id":"G001"' in q[0][2]
+    assert counts["rows_loaded"] == n - 2
+    assert query(
+        ctx.paths, "SELECT count(*) FROM raw.readings WHERE value <> (_line - 1) % 90"
+    ) == [(0,)]
+
+
+def test_prescan_finds_special_lines_across_chunk_borders(tmp_path: Path, monkeypatch) -> None:
+    data = (
+        b"a,b\n"
+        + b"1,2\n" * 5
+        + b"3,\x004\n"  # line 7
+        + "5,é\n".encode()  # line 8: valid UTF-8, non-ASCII
+        + b"6,\xff\xfe\n"  # line 9
+        + b"7,8"  # line 10, no final newline
+    )
+    path = write(tmp_path / "x.csv", data)
+    for chunk in (3, 5, 11, 1 << 20):
+        monkeypatch.setattr(readers, "CHUNK", chunk)
+        scan = readers.prescan(path)
+        assert scan.lines == 10 and not scan.ends_with_newline
+        assert scan.nul_lines == {7: b"3,\x004"}
+        assert scan.bad_utf8_lines == {9: b"6,\xff\xfe"}
+        assert scan.utf8_non_ascii and not scan.utf8_ok and scan.nul
+        assert readers.extract_lines(path, [2, 7, 10]) == {2: "1,2", 7: "3,\x004", 10: "7,8"}
