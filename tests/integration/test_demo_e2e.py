@@ -68,7 +68,12 @@ def test_manifest_balances_and_quarantine_has_reasons(demo_city):
     assert unbalanced == []
     reasons = _q(paths, "SELECT count(*), count(DISTINCT reason) FROM audit.quarantine")[0]
     assert reasons[0] > 0 and reasons[1] >= 3
-    assert _q(paths, "SELECT count(*) FROM audit.quarantine WHERE reason IS NULL OR file IS NULL")[0][0] == 0
+    assert (
+        _q(paths, "SELECT count(*) FROM audit.quarantine WHERE reason IS NULL OR file IS NULL")[0][
+            0
+        ]
+        == 0
+    )
 
 
 def test_marts_are_filled(demo_city):

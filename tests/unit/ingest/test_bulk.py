@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from conftest import write
-from helpers import manifest_balanced, quarantine, query
 
 from pipelines.ingest import ingest_sources, readers
 from pipelines.settings import LOCAL_TZ
+
+from .conftest import write
+from .helpers import manifest_balanced, quarantine, query
 
 SOURCES = ["districts", "dmas", "sensors", "readings"]
 DAY0 = datetime(2024, 3, 1, tzinfo=LOCAL_TZ)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import readings_lines, write
-from helpers import manifest_balanced, quarantine, query
-
 from pipelines.ingest import ingest_sources
+
+from .conftest import readings_lines, write
+from .helpers import manifest_balanced, quarantine, query
 
 SOURCES = ["districts", "dmas", "sensors", "readings"]
 

@@ -6,10 +6,11 @@ import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from conftest import write
-from helpers import manifest_balanced, quarantine, query
 
 from pipelines.ingest import build_staging, ingest_sources
+
+from .conftest import write
+from .helpers import manifest_balanced, quarantine, query
 
 
 def test_parquet_with_wkt_geometry_and_row_numbers(ctx) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import DAY, readings_lines, write
-from helpers import manifest_balanced, quarantine, query, table_checksum
 
 from pipelines import warehouse
 from pipelines.context import RunContext
 from pipelines.ingest import dirty_intervals, ingest_sources, load, mark_reprocessed
+
+from .conftest import DAY, readings_lines, write
+from .helpers import manifest_balanced, quarantine, query, table_checksum
 
 SOURCES = ["districts", "dmas", "sensors", "readings"]
 TABLES = [

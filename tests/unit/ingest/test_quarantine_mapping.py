@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
-from conftest import readings_lines, write
-from helpers import manifest_balanced, quarantine, query
 
 from pipelines import warehouse
 from pipelines.ingest import ingest_sources, load_mapped
@@ -18,6 +16,9 @@ from pipelines.ingest.checks import GCJ_MACROS
 from pipelines.ingest.cli import main
 from pipelines.ingest.quarantine import replay_quarantine
 from pipelines.settings import LOCAL_TZ, REFERENCE_DATA_DIR
+
+from .conftest import readings_lines, write
+from .helpers import manifest_balanced, quarantine, query
 
 SOURCES = ["districts", "dmas", "sensors", "readings"]
 

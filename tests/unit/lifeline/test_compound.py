@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from ll_helpers import T0, add_buildings, add_readings, add_sensors, day_ctx, noisy, query, series
 
 from pipelines import warehouse
 from pipelines.lifeline import run_lifeline
 from pipelines.settings import get_paths
+
+from .ll_helpers import T0, add_buildings, add_readings, add_sensors, day_ctx, noisy, query, series
 
 GAS = {"domain": "gas", "measure": "methane_lel", "location_type": "adjacent_space"}
 WATER = {

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from ll_helpers import T0, add_readings, add_sensors, day_ctx, noisy, query, series
 
 from pipelines import warehouse
 from pipelines.lifeline import run_lifeline
 from pipelines.settings import get_paths
+
+from .ll_helpers import T0, add_readings, add_sensors, day_ctx, noisy, query, series
 
 GAS = {"domain": "gas", "measure": "methane_lel", "location_type": "adjacent_space"}
 

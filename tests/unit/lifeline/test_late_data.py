@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ll_helpers import T0, add_readings, add_sensors, day_ctx, noisy, query, series
 
 from pipelines import warehouse
 from pipelines.context import RunContext
 from pipelines.lifeline import run_lifeline
 from pipelines.settings import Paths, get_paths
+
+from .ll_helpers import T0, add_readings, add_sensors, day_ctx, noisy, query, series
 
 SENSORS = [
     {"sensor_id": "GM-1", "domain": "gas", "measure": "methane_lel", "location_type": "adjacent_space"},

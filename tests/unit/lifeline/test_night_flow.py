@@ -7,11 +7,12 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from ll_helpers import T0, add_dmas, add_readings, add_sensors, day_ctx, query, series
 
 from pipelines import warehouse
 from pipelines.lifeline import run_lifeline
 from pipelines.settings import get_paths
+
+from .ll_helpers import T0, add_dmas, add_readings, add_sensors, day_ctx, query, series
 
 DMAS = ["DMA-1", "DMA-2", "DMA-3"]
 # night-to-night variation of a stable DMA: a few percent (deterministic)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
-from ll_helpers import SENSOR_DEFAULTS, T0, add_readings, add_sensors, day_ctx, noisy, query, series
 
 from pipelines import warehouse
 from pipelines.lifeline.pandas_reference import EPISODE_COLUMNS, detect_episodes_pandas
 from pipelines.lifeline.rules import load_rules
 from pipelines.lifeline.stage import run_lifeline
+
+from .ll_helpers import (
+    SENSOR_DEFAULTS,
+    T0,
+    add_readings,
+    add_sensors,
+    day_ctx,
+    noisy,
+    query,
+    series,
+)
 
 SENSORS = [
     {"sensor_id": "GM-1", "domain": "gas", "measure": "methane_lel", "location_type": "adjacent_space"},

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import (
+
+from pipelines import warehouse
+from pipelines.quality import QualityGateFailed, validate_tables
+from pipelines.quality import suites as S
+
+from .conftest import (
     DAY_START,
     create_staging,
     docs_index,
@@ -14,10 +19,6 @@ from conftest import (
     make_sensors,
     results,
 )
-
-from pipelines import warehouse
-from pipelines.quality import QualityGateFailed, validate_tables
-from pipelines.quality import suites as S
 
 GOOD = ["staging.readings", "staging.sensors", "staging.buildings"]
 
@@ -128,9 +129,9 @@ EXPECTED_FAILURES = {
 @pytest.fixture(scope="module")
 def bad_runs(paths, tmp_path_factory) -> dict[str, dict[str, list[dict]]]:
     """The bad tables validated in batch mode, then metrics mode; results of each run."""
-    from conftest import DAY
-
     from pipelines.context import RunContext
+
+    from .conftest import DAY
 
     ctx = RunContext.for_local_day(DAY, run_id="test__bad", paths=paths)
     _bad_tables(paths)

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_warehouse import build_fixture
 
 from pipelines.report import generate_report
+
+from .fixture_warehouse import build_fixture
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from fixture_warehouse import DAY2, FORMULA_NAME
 from openpyxl import load_workbook
 
 from pipelines.report.excel import safe_text
+
+from .fixture_warehouse import DAY2, FORMULA_NAME
 
 
 def test_workbook_sheets_headers_filters_and_colours(built):

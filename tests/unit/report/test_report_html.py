@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fixture_warehouse import DAY1, DAY2, EVIL_DRIVER
 
 from pipelines import warehouse
 from pipelines.report import ReportDataError, data, generate_report
 from pipelines.report.data import load_report_data
+
+from .fixture_warehouse import DAY1, DAY2, EVIL_DRIVER
 
 
 def _html(built) -> str:
