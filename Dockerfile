@@ -22,7 +22,7 @@ COPY config ./config
 COPY expectations ./expectations
 COPY reference_data ./reference_data
 COPY dags ./dags
-RUN pip install --no-deps --no-build-isolation -e . \
+RUN pip install --no-deps -e . \
  && mkdir -p /data /opt/airflow && chown -R airflow /data /opt/airflow
 
 USER airflow

@@ -78,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--regenerate", action="store_true", help="regenerate even if the city is unchanged"
     )
+    p.add_argument(
+        "--profile-dir",
+        default=None,
+        help="run each pipeline stage under cProfile and write <stage>.prof/.txt here "
+        "(slower; for finding causes, not for the figures)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     p.set_defaults(func=run)
 
@@ -103,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         pandas_sensors=args.pandas_sensors,
         regenerate=args.regenerate,
         progress=not args.no_progress,
+        profile_dir=args.profile_dir,
     )
     try:
         report = run_bench(opts)
