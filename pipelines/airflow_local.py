@@ -147,7 +147,7 @@ def _cmd_airflow(args) -> int:  # noqa: ANN001 - argparse namespace
     env["AIRFLOW__API__PORT"] = str(args.port)
     env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
     password_file = airflow_home() / "simple_auth_manager_passwords.json.generated"
-    proc = subprocess.Popen([str(VENV_BIN / "airflow"), "standalone"], env=env)
+    proc = subprocess.Popen([str(VENV_BIN / "airflow"), "standalone"], env=env, stdout=sys.stderr)
     deadline = time.monotonic() + 120
     while not password_file.exists() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(1)
