@@ -29,16 +29,24 @@ housing AS (
     WHERE b.use IN ('residential', 'group_rental')
     GROUP BY s.segment_id
 ),
+-- Join on ST_DWithin alone so DuckDB plans its spatial join; an `o.network <> s.network` join
+-- condition turns the plan into a nested loop over every pair of segments. The network test is
+-- applied in the aggregates instead, and segments with no other network nearby are dropped.
 lifelines AS (
-    SELECT s.segment_id,
-           count(DISTINCT o.network) AS other_networks_nearby,
-           string_agg(DISTINCT o.network, ',' ORDER BY o.network) AS other_network_names
-    FROM seg s
-    JOIN seg o
-      ON o.network <> s.network
-     AND s.geom_m IS NOT NULL AND o.geom_m IS NOT NULL
-     AND ST_DWithin(s.geom_m, o.geom_m, $lifeline_radius_m)
-    GROUP BY s.segment_id
+    SELECT segment_id, other_networks_nearby, other_network_names
+    FROM (
+        SELECT s.segment_id,
+               count(DISTINCT o.network) FILTER (WHERE o.network <> s.network)
+                   AS other_networks_nearby,
+               string_agg(DISTINCT o.network, ',' ORDER BY o.network)
+                   FILTER (WHERE o.network <> s.network) AS other_network_names
+        FROM seg s
+        JOIN seg o
+          ON ST_DWithin(s.geom_m, o.geom_m, $lifeline_radius_m)
+        WHERE s.geom_m IS NOT NULL AND o.geom_m IS NOT NULL
+        GROUP BY s.segment_id
+    )
+    WHERE other_networks_nearby > 0
 ),
 zone AS (
     SELECT s.segment_id,
