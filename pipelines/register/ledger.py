@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from pipelines import warehouse
 from pipelines.context import RunContext
@@ -500,6 +501,63 @@ def _rule_tables(con: duckdb.DuckDBPyConnection, cfg: dict[str, Any]) -> None:
             )
 
 
+#: DuckDB column type -> Arrow type for :func:`_insert_rows` (timestamps keep their offset).
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "DATE": pa.date32(),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+}
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[dict[str, Any]],
+    columns: tuple[str, ...],
+    anti_join_key: str | None = None,
+) -> int:
+    """Insert ``rows`` into ``table`` with one ``INSERT … SELECT`` over a registered Arrow table.
+
+    Why: ``executemany`` binds and plans one statement per row (minutes at city scale). The
+    Arrow schema follows the target table's column types so values arrive exactly as the
+    row-by-row binds did. With ``anti_join_key`` rows whose key the table already holds are
+    skipped (append-only logs). Returns the number of rows offered.
+    """
+    schema_name, table_name = table.split(".")
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
+            [schema_name, table_name],
+        ).fetchall()
+    )
+    for c in columns:
+        if c not in types:
+            raise KeyError(f"{table} has no column {c}")
+        if types[c] not in _ARROW_TYPES:
+            raise TypeError(f"{table}.{c}: no Arrow mapping for {types[c]}")
+    arrow = pa.table(
+        {c: pa.array([r[c] for r in rows], type=_ARROW_TYPES[types[c]]) for c in columns}
+    )
+    view = f"_insert_{table_name}"
+    cols = ", ".join(columns)
+    where = (
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{anti_join_key} = n.{anti_join_key})"
+        if anti_join_key
+        else ""
+    )
+    con.register(view, arrow)
+    try:
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view} AS n{where}")
+    finally:
+        con.unregister(view)
+    return len(rows)
+
+
 def _quarantined(con: duckdb.DuckDBPyConnection, source: str, prefix: str) -> dict[str, str]:
     """update_id -> hazard_id of updates earlier ledger runs quarantined."""
     rows = con.execute(
@@ -558,46 +616,46 @@ def run_hazard_ledger(ctx: RunContext, cfg: dict[str, Any] | None = None) -> dic
         )
         now = datetime.now(LOCAL_TZ)
         if plan.events:
-            cols = (*EVENT_COLUMNS, "as_of_date", "run_id", "recorded_at")
-            con.executemany(
-                f"INSERT INTO audit.hazard_events ({', '.join(cols)}) SELECT {', '.join('?' * len(cols))} "
-                "WHERE NOT EXISTS (SELECT 1 FROM audit.hazard_events WHERE event_id = ?)",
-                [
-                    [*(e[c] for c in EVENT_COLUMNS), as_of, ctx.run_id, now, e["event_id"]]
-                    for e in plan.events
-                ],
+            # One set-based append; the anti-join on the deterministic id keeps the log
+            # append-only even if a concurrent or earlier run already holds an event.
+            extra = {"as_of_date": as_of, "run_id": ctx.run_id, "recorded_at": now}
+            _insert_rows(
+                con,
+                "audit.hazard_events",
+                [{**e, **extra} for e in plan.events],
+                (*EVENT_COLUMNS, *extra),
+                anti_join_key="event_id",
             )
-        for r in plan.rejects:
-            raw = json.dumps(
-                {
-                    k: (r[k].isoformat() if isinstance(r[k], datetime) else r[k])
-                    for k in (
-                        "update_id",
-                        "hazard_id",
-                        "updated_at",
-                        "status",
-                        "actor",
-                        "responsible_unit_id",
-                        "note",
-                    )
-                },
-                ensure_ascii=False,
+        if plan.rejects:
+            keys = (
+                "update_id",
+                "hazard_id",
+                "updated_at",
+                "status",
+                "actor",
+                "responsible_unit_id",
+                "note",
             )
-            con.execute(
-                "INSERT INTO audit.quarantine (source, file, line, reason, raw, checksum, run_id, quarantined_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    qsrc,
-                    r.get("file") or "staging.hazard_updates",
-                    r.get("line"),
-                    qprefix + r["reason"],
-                    raw,
-                    r.get("checksum"),
-                    ctx.run_id,
-                    now,
-                ],
-            )
-            quarantined[r["update_id"]] = r["hazard_id"]
+            q_rows = []
+            for r in plan.rejects:
+                raw = json.dumps(
+                    {k: (r[k].isoformat() if isinstance(r[k], datetime) else r[k]) for k in keys},
+                    ensure_ascii=False,
+                )
+                q_rows.append(
+                    {
+                        "source": qsrc,
+                        "file": r.get("file") or "staging.hazard_updates",
+                        "line": r.get("line"),
+                        "reason": qprefix + r["reason"],
+                        "raw": raw,
+                        "checksum": r.get("checksum"),
+                        "run_id": ctx.run_id,
+                        "quarantined_at": now,
+                    }
+                )
+                quarantined[r["update_id"]] = r["hazard_id"]
+            _insert_rows(con, "audit.quarantine", q_rows, tuple(q_rows[0]))
         con.execute("DELETE FROM audit.ledger_runs WHERE as_of_date = ?", [as_of])
         con.execute(
             "INSERT INTO audit.ledger_runs VALUES (?, ?, ?, ?, ?)",
@@ -625,11 +683,7 @@ def run_hazard_ledger(ctx: RunContext, cfg: dict[str, Any] | None = None) -> dic
         )
         con.execute("DELETE FROM marts.hazard_ledger")
         if rows:
-            names = list(rows[0])
-            con.executemany(
-                f"INSERT INTO marts.hazard_ledger ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [[r[n] for n in names] for r in rows],
-            )
+            _insert_rows(con, "marts.hazard_ledger", rows, tuple(rows[0]))
     statuses: dict[str, int] = defaultdict(int)
     for r in rows:
         statuses[r["status"]] += 1
