@@ -378,14 +378,6 @@ def load_file(
         _remove_previous(con, contract, label, run)
     loaded, quarantined = check_and_store(con, contract, label, scan.checksum, result, fmap, run)
     notes = result.notes + proj.notes
-    tc = contract.time_column
-    t_exprs = (
-        f"CAST(min({tc}) AS VARCHAR), CAST(max({tc}) AS VARCHAR)" if tc else "min(NULL), max(NULL)"
-    )
-    stats = con.execute(
-        f"SELECT {t_exprs} FROM raw.{contract.name} WHERE _file = $f", {"f": label}
-    ).fetchone()
-    kstats = _key_range(con, contract, label)
     return _finish(
         con,
         contract,
@@ -397,7 +389,7 @@ def load_file(
         (result.encoding, result.delimiter, result.header),
         loaded,
         quarantined,
-        {"tmin": stats[0], "tmax": stats[1], "kmin": kstats[0], "kmax": kstats[1]},
+        _loaded_stats(con, contract, label),
         notes,
     )
 
