@@ -20,6 +20,31 @@ def local_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _number(text: str, kind: type, ok, wanted: str) -> int | float:
+    try:
+        value = kind(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {wanted}, got {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    return int(_number(text, int, lambda v: v >= 1, "a positive integer"))
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer ≥ 0."""
+    return int(_number(text, int, lambda v: v >= 0, ">= 0"))
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a number > 0."""
+    return float(_number(text, float, lambda v: v > 0, "positive"))
+
+
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", default=None, help="data directory (default: RESILIENCE_DATA_DIR or data/)"

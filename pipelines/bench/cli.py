@@ -8,24 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
+from pipelines.cli_common import non_negative_int, positive_int
 from pipelines.errors import UserError
 from pipelines.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,13 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and the cost of an hourly lifeline run with 30 versus 1 day of history. Writes the "
         "JSON report to --json and a markdown table to stdout; progress goes to stderr.",
     )
-    p.add_argument("--sensors", type=_positive_int, default=100_000, help="sensors (100000)")
-    p.add_argument("--days", type=_positive_int, default=1, help="days of readings (1)")
-    p.add_argument("--segments", type=_positive_int, default=1_000_000, help="pipe segments")
-    p.add_argument("--buildings", type=_positive_int, default=300_000, help="buildings")
+    p.add_argument("--sensors", type=positive_int, default=100_000, help="sensors (100000)")
+    p.add_argument("--days", type=positive_int, default=1, help="days of readings (1)")
+    p.add_argument("--segments", type=positive_int, default=1_000_000, help="pipe segments")
+    p.add_argument("--buildings", type=positive_int, default=300_000, help="buildings")
     p.add_argument(
         "--history-days",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=14,
         help="days of DMA inflow history the generator writes before the day (14)",
     )
@@ -58,19 +45,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--skip-incremental", action="store_true", help="skip the 30d/1d measurement")
     p.add_argument(
         "--incremental-sensors",
-        type=_positive_int,
+        type=positive_int,
         default=10_000,
         help="sensors of the incremental measurement (10000)",
     )
     p.add_argument(
         "--incremental-repeats",
-        type=_positive_int,
+        type=positive_int,
         default=2,
         help="hourly runs per case; the fastest counts (2)",
     )
     p.add_argument(
         "--pandas-sensors",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=2_000,
         help="sensors the pandas detection is timed on, scaled to all readings "
         "(0 = every sensor; 2000)",

@@ -7,23 +7,9 @@ import json
 import sys
 from datetime import date
 
-from pipelines.cli_common import local_date
+from pipelines.cli_common import local_date, positive_float, positive_int
 from pipelines.errors import UserError
 from pipelines.settings import get_paths
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seed", type=int, default=20251104, help="random seed (same seed => identical files)"
     )
     p.add_argument(
-        "--scale", type=_positive_float, default=1.0, help="multiplies default counts (default 1.0)"
+        "--scale", type=positive_float, default=1.0, help="multiplies default counts (default 1.0)"
     )
     p.add_argument(
         "--start",
@@ -47,18 +33,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=date(2025, 11, 4),
         help="first local day of readings (YYYY-MM-DD)",
     )
-    p.add_argument("--days", type=_positive_int, default=3, help="days of readings (default 3)")
+    p.add_argument("--days", type=positive_int, default=3, help="days of readings (default 3)")
     p.add_argument(
         "--history-days", type=int, default=14, help="days of DMA inflow history before --start"
     )
     p.add_argument(
-        "--sensors", type=_positive_int, default=None, help="total sensors (overrides scale)"
+        "--sensors", type=positive_int, default=None, help="total sensors (overrides scale)"
     )
     p.add_argument(
-        "--segments", type=_positive_int, default=None, help="pipe segments (overrides scale)"
+        "--segments", type=positive_int, default=None, help="pipe segments (overrides scale)"
     )
     p.add_argument(
-        "--buildings", type=_positive_int, default=None, help="buildings (overrides scale)"
+        "--buildings", type=positive_int, default=None, help="buildings (overrides scale)"
     )
     p.add_argument("--no-bad", action="store_true", help="do not inject bad records or bad files")
     p.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
