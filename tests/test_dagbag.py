@@ -70,5 +70,6 @@ def test_dag_files_are_thin():
 
 
 def test_risk_inventory_is_also_triggered_by_upstream_assets(dagbag):
-    dag = dagbag.dags["risk_inventory"]
-    assert "Asset" in type(dag.timetable).__name__ or "asset" in repr(dag.timetable).lower()
+    assert type(dagbag.dags["risk_inventory"].timetable).__name__ == "AssetOrTimeSchedule"
+    for dag_id in EXPECTED - {"risk_inventory"}:
+        assert type(dagbag.dags[dag_id].timetable).__name__ == "CronDataIntervalTimetable"
