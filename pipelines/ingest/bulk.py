@@ -24,14 +24,20 @@ contract without geometry and a file without a mapping this path makes, after th
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import json
 import logging
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from pipelines.ingest import readers
 from pipelines.ingest.checks import build_projection, create_check_table, create_lookups, row_checks
@@ -62,18 +68,26 @@ class BulkRead:
     header: str | None = None
     notes: list[str] = field(default_factory=list)
     source_path: Path | None = None
+    rejected: list[int] = field(default_factory=list)  # CSV: lines DuckDB rejected, sorted
 
     def k_expr(self) -> str:
         """Ordinal of a ``_bulk`` row in file order (CSV) or its row number (Parquet)."""
-        return "_line" if self.fmt == "parquet" else f"(_bulk.rowid - {self._base})"
-
-    _base: int = 0
+        return "_line" if self.fmt == "parquet" else "_k"
 
     def line_of(self, k: int) -> int:
         """Physical line of ordinal ``k`` (CSV: header is line 1; Parquet: the row number)."""
         if self.fmt == "parquet":
             return k
         return k + 2 + bisect.bisect_right(self.gaps, k)
+
+    def k_of(self, line: int) -> int | None:
+        """Ordinal of the ``_bulk`` row read from ``line`` (None: a line DuckDB rejected)."""
+        if self.fmt == "parquet":
+            return line
+        pos = bisect.bisect_left(self.rejected, line)
+        if pos < len(self.rejected) and self.rejected[pos] == line:
+            return None
+        return line - 2 - pos
 
     def line_sql(self, k: str) -> str:
         """SQL of :meth:`line_of` (a balanced CASE over the rejected lines)."""
@@ -109,6 +123,63 @@ def eligible(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimiter: 
     )
 
 
+def gbk_candidate(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimiter: str) -> bool:
+    """A GBK export too Chinese for the bulk path's line-by-line handling of non-UTF-8 lines.
+
+    Its non-ASCII lines are all non-UTF-8 and either more than ``readers.MAX_SPECIAL_LINES``
+    of them or the header among them; otherwise it is fit for the bulk path.
+    """
+    special = scan.special_lines
+    return (
+        (special is None or 1 in special)
+        and fmap is None
+        and fmt == "csv"
+        and not any(c.type == GEOMETRY for c in contract.columns)
+        and scan.size > 0
+        and not (scan.bom or scan.nul or scan.quote or scan.blank_line)
+        and not scan.utf8_ok
+        and not scan.utf8_non_ascii
+        and delimiter not in ("'", '"')
+    )
+
+
+def transcode_gbk(path: Path, tmp_dir: Path | None = None) -> Path | None:
+    """A UTF-8 copy of a GB18030 file (None when some line is not GB18030 either).
+
+    GB18030 never uses the byte of ``\n`` inside a character, so the copy has the same lines
+    and the bulk path's line numbers hold for the original; quarantine text is read from the
+    original with its own encoding.
+    """
+    try:
+        text = path.read_bytes().decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    fd, name = tempfile.mkstemp(prefix="gbk_", suffix=".csv", dir=tmp_dir)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(text.encode("utf-8"))
+    return Path(name)
+
+
+def read_gbk_bulk(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, delimiter: str = ","
+) -> BulkRead | None:
+    """The bulk read of a GBK CSV through a UTF-8 copy (deleted once DuckDB has read it)."""
+    copy = transcode_gbk(path)
+    if copy is None:
+        return None
+    try:
+        scan = readers.prescan(copy)
+        if not eligible(contract, None, "csv", scan, delimiter):
+            return None
+        br = read_csv_bulk(con, contract, copy, scan, delimiter)
+    finally:
+        copy.unlink(missing_ok=True)
+    if br is not None:
+        br.source_path = path
+        br.encoding = "gbk"
+    return br
+
+
 def _gbk_file(scan: PreScan) -> bool:
     """Same rule as ``readers._detect_encoding``: only non-UTF-8 non-ASCII lines, all GB18030."""
     if scan.bom or not scan.bad_utf8_lines or scan.utf8_non_ascii:
@@ -121,22 +192,31 @@ def _gbk_file(scan: PreScan) -> bool:
     return True
 
 
-def read_csv_bulk(
-    con: duckdb.DuckDBPyConnection,
-    contract: Contract,
-    path: Path,
-    scan: PreScan,
-    delimiter: str = ",",
-) -> BulkRead | None:
-    """Typed ``read_csv`` into ``_bulk``; None when DuckDB's lines disagree with the pre-scan."""
+@dataclass
+class CsvRead:
+    """Outcome of the typed ``read_csv`` into ``_bulk``, before the pre-scan is consulted."""
+
+    names: list[str]
+    header: str
+    typed: dict[str, str]
+    notes: list[str]
+    rejects: list[tuple[Any, Any, Any]]
+    base: int
+    top: int
+    rows: int
+
+
+def read_csv_raw(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, delimiter: str = ","
+) -> CsvRead:
+    """Typed ``read_csv`` with ``store_rejects`` into ``_bulk`` (needs only the header)."""
     header_bytes = readers._first_line(path)
     if not header_bytes.strip(readers.BOM + b" \t"):
         raise FileRejected("empty file or empty header line", "")
     header_text = header_bytes.decode("utf-8-sig")
     names = readers.parse_header(header_text, delimiter)
-    n = len(names)
     proj = build_projection(contract, names, None)
-    types = {f"c{i}": "VARCHAR" for i in range(n)}
+    types = {f"c{i}": "VARCHAR" for i in range(len(names))}
     typed: dict[str, str] = {}
     for col in contract.columns:
         text = proj.text[col.name]
@@ -147,21 +227,100 @@ def read_csv_bulk(
             typed[col.name] = text
     con.execute("DROP TABLE IF EXISTS _rej")
     con.execute("DROP TABLE IF EXISTS _rejscan")
-    con.execute(
+    # Arrow, not a temp table: inside the load's transaction a temp table is transaction-local
+    # storage, and INSERT ... SELECT from it into raw ran at half the speed of the same INSERT
+    # from Arrow (issue 8). The ordinal ``_k`` (file order among accepted lines) is a column.
+    table = con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE _bulk AS
         SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false,
                                delim = $delim, quote = '"', escape = '"', columns = $cols,
                                store_rejects = true, rejects_table = '_rej',
                                rejects_scan = '_rejscan', null_padding = false)
         """,
         {"path": str(path), "delim": delimiter, "cols": types},
-    )
+    ).fetch_arrow_table()
+    rows = table.num_rows
+    table = table.append_column("_k", pa.array(np.arange(rows, dtype=np.int64)))
+    _register_bulk(con, table)
     rejects = con.execute(
         "SELECT line, list(DISTINCT error_type), any_value(csv_line) FROM _rej "
         "GROUP BY line ORDER BY line"
     ).fetchall()
-    base, top, rows = con.execute("SELECT min(rowid), max(rowid), count(*) FROM _bulk").fetchone()
+    return CsvRead(names, header_text, typed, list(proj.notes), rejects, 0, rows - 1, rows)
+
+
+def _register_bulk(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    _unregister_bulk(con)
+    con.register("_bulk", table)
+
+
+def _unregister_bulk(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.unregister("_bulk")
+
+
+#: New CSV files at least this large are read by DuckDB while the pre-scan runs in a thread.
+OVERLAP_MIN_BYTES = 32 * 1024 * 1024
+
+
+def overlaps(contract: Contract, fmap: Any, path: Path) -> bool:
+    """Worth reading before the pre-scan: a large CSV that the bulk path will most likely take."""
+    return (
+        fmap is None
+        and "csv" in contract.formats
+        and not any(c.type == GEOMETRY for c in contract.columns)
+        and readers.SUFFIX_FORMATS.get(path.suffix.lower()) == "csv"
+        and path.stat().st_size >= OVERLAP_MIN_BYTES
+        and _starts_as_utf8(path)
+    )
+
+
+def _starts_as_utf8(path: Path, probe: int = 1 << 20) -> bool:
+    """The first MiB decodes as UTF-8: a GBK export would make DuckDB reject every Chinese line."""
+    with open(path, "rb") as fh:
+        head = fh.read(probe)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # only a character cut at the probe's end
+    return True
+
+
+def read_while_scanning(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path
+) -> tuple[PreScan, CsvRead | None]:
+    """The pre-scan (Python, in a thread) and DuckDB's read (which releases the GIL) at once.
+
+    The read is only used when the pre-scan then says the file is fit for the bulk path; a
+    read that fails is dropped and the file goes the usual way.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(readers.prescan, path)
+        try:
+            raw: CsvRead | None = read_csv_raw(con, contract, path)
+        except (duckdb.Error, FileRejected, UnicodeDecodeError, csv.Error) as exc:
+            log.debug("%s: speculative read failed (%s); reading after the pre-scan", path, exc)
+            raw = None
+        scan = scanning.result()
+    return scan, raw
+
+
+def read_csv_bulk(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    path: Path,
+    scan: PreScan,
+    delimiter: str = ",",
+    done: CsvRead | None = None,
+) -> BulkRead | None:
+    """Typed ``read_csv`` into ``_bulk``; None when DuckDB's lines disagree with the pre-scan.
+
+    ``done``: the read already made by :func:`read_while_scanning` (same delimiter).
+    """
+    raw = done if done is not None else read_csv_raw(con, contract, path, delimiter)
+    names, header_text, typed = raw.names, raw.header, raw.typed
+    n = len(names)
+    rejects, base, top, rows = raw.rejects, raw.base, raw.top, raw.rows
     if rows and top - base + 1 != rows:
         return None
     if rows + len(rejects) != scan.lines - 1:
@@ -184,10 +343,10 @@ def read_csv_bulk(
         delimiter=delimiter,
         header=header_text,
         source_path=path,
-        notes=list(proj.notes),
+        notes=list(raw.notes),
     )
-    br._base = int(base or 0)
     rejected_lines = [int(r[0]) for r in rejects]
+    br.rejected = rejected_lines
     br.gaps = [ln - 2 - j for j, ln in enumerate(rejected_lines)]
     special = scan.special_lines or {}
     total_lines = scan.lines
@@ -612,27 +771,34 @@ def insert_good(
     br: BulkRead,
     skip_lines: list[int],
     label: str,
-    checksum: str,
-    run_id: str,
 ) -> int:
-    """One INSERT of every good row that is not a duplicate; returns the rows inserted."""
+    """INSERTs of every good row that is not a duplicate; returns the rows inserted.
+
+    The bulk rows are filtered by ordinal (the failing and duplicate lines mapped back to
+    ``_k``), so the line number is computed only for the rows that are stored.
+    """
     cols = ", ".join(contract.column_names)
     meta = ", ".join(name for name, _, _ in LOAD_COLUMNS)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _bskip AS SELECT unnest($l::BIGINT[]) AS _line",
-        {"l": skip_lines},
-    )
+    skip_k = [k for k in (br.k_of(line) for line in skip_lines) if k is not None]
     _create_gap_table(con, br)
+    where = ""
+    if skip_k:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _bskip AS SELECT unnest($k::BIGINT[]) AS k",
+            {"k": skip_k},
+        )
+        where = " WHERE _k NOT IN (SELECT k FROM _bskip)"
     n = con.execute(
-        f"""
-        INSERT INTO raw.{contract.name} ({cols}, {meta})
-        SELECT {cols}, $f, _line, $c, now(), $run FROM (
-            SELECT {_line_expr(br)} AS _line, {cols} FROM _bt
-            UNION ALL SELECT _line, {cols} FROM _tgood)
-        WHERE _line NOT IN (SELECT _line FROM _bskip)
-        """,
-        {"f": label, "c": checksum, "run": run_id},
+        f"INSERT INTO raw.{contract.name} ({cols}, {meta}) "
+        f"SELECT {cols}, $f, {_line_expr(br)} FROM _bt{where}",
+        {"f": label},
     ).fetchone()[0]
+    if con.execute("SELECT count(*) FROM _tgood").fetchone()[0]:
+        n += con.execute(
+            f"INSERT INTO raw.{contract.name} ({cols}, {meta}) "
+            f"SELECT {cols}, $f, _line FROM _tgood WHERE NOT list_contains($skip, _line)",
+            {"f": label, "skip": skip_lines},
+        ).fetchone()[0]
     return int(n)
 
 
@@ -660,6 +826,7 @@ def cleanup(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the per-file temp objects so that memory is returned before the next file."""
     for view in ("_bt", "_bgood", "_src"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
+    _unregister_bulk(con)
     for table in ("_bulk", "_bstat", "_bbad", "_bexcl", "_bskip", "_bgaps", "_tgood", "_rej"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute("DROP TABLE IF EXISTS _rejscan")

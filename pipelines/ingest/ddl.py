@@ -33,7 +33,8 @@ def raw_ddl(contracts: dict[str, Contract]) -> str:
     """``CREATE TABLE raw.<source>`` with the contract columns typed plus load metadata."""
     parts = [
         HEADER,
-        "-- raw.<source>: contract columns, typed, plus load metadata (_file, _line, ...).\n",
+        "-- raw.<source>: contract columns, typed, plus load metadata (_file, _line); checksum,\n"
+        "-- run and load time of a row's file are in audit.load_manifest (status = 'loaded').\n",
     ]
     for c in contracts.values():
         cols = [f"    {col.name} {col.type}" for col in c.columns]
@@ -41,7 +42,10 @@ def raw_ddl(contracts: dict[str, Contract]) -> str:
         parts.append(f"CREATE TABLE IF NOT EXISTS raw.{c.name} (\n" + ",\n".join(cols) + "\n);\n")
         parts.append(
             f"COMMENT ON TABLE raw.{c.name} IS "
-            + q(f"Raw rows of landing source {c.name} that passed its contract: {c.description}")
+            + q(
+                f"Raw rows of landing source {c.name} that passed its contract: {c.description} "
+                "Checksum, run and load time of each _file: audit.load_manifest (status loaded)."
+            )
             + ";\n"
         )
         for col in c.columns:
@@ -125,7 +129,10 @@ def staging_sql(c: Contract) -> str:
         + "SELECT "
         + ",\n       ".join(exprs)
         + f"\nFROM raw.{c.name}\n"
-        + f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _loaded_at, _file, _line) = 1;\n"
+        + "QUALIFY row_number() OVER (PARTITION BY "
+        + key
+        + " ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m\n"
+        + "                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;\n"
     )
 
 

@@ -259,9 +259,9 @@ def check_and_store(
     meta = ", ".join(name for name, _, _ in LOAD_COLUMNS)
     con.execute(
         f"INSERT INTO raw.{contract.name} ({cols}, {meta}) "
-        f"SELECT {cols}, $f, _line, $c, now(), $run FROM _chk "
+        f"SELECT {cols}, $f, _line FROM _chk "
         "WHERE _reason IS NULL AND _line NOT IN (SELECT _line FROM _dup)",
-        {"f": label, "c": checksum, "run": run.run_id},
+        {"f": label},
     )
     bad_rows = con.execute(
         "SELECT _line, _reason FROM _chk WHERE _reason IS NOT NULL "
@@ -327,7 +327,11 @@ def load_file(
         and _probe_deferred(con, label, path, run)
     ):
         return FileResult(label, "deferred", note="starts at or after the interval end (cached)")
-    scan = readers.prescan(path)
+    early: bulk.CsvRead | None = None
+    if prev is None and bulk.overlaps(contract, fmap, path):
+        scan, early = bulk.read_while_scanning(con, contract, path)
+    else:
+        scan = readers.prescan(path)
     if prev is not None and prev[0] == scan.checksum:
         return FileResult(label, "unchanged")
     fmt: str | None = None
@@ -342,18 +346,24 @@ def load_file(
             )
         if scan.size == 0:
             raise FileRejected("empty file", "")
-        if bulk.eligible(contract, fmap, fmt, scan, delimiter):
+        if bulk.gbk_candidate(contract, fmap, fmt, scan, delimiter):
+            br = bulk.read_gbk_bulk(con, contract, path, delimiter)
+        elif bulk.eligible(contract, fmap, fmt, scan, delimiter):
             if fmt == "csv":
-                br = bulk.read_csv_bulk(con, contract, path, scan, delimiter)
+                br = bulk.read_csv_bulk(con, contract, path, scan, delimiter, done=early)
             else:
                 br = bulk.read_parquet_bulk(con, contract, path)
         if br is None:
+            if early is not None:
+                bulk.cleanup(con)
             result = readers.read_file(
                 con, path, fmt, scan, delimiter, fmap.encoding if fmap else None
             )
             proj = build_projection(contract, result.columns, fmap)
             create_check_table(con, contract, proj, interval_end)
     except FileRejected as exc:
+        if early is not None:
+            bulk.cleanup(con)
         if prev is not None:
             _remove_previous(con, contract, label, run)
         return quarantine_file(con, contract, label, scan, run, exc.reason, exc.raw, fmt, mapping)
@@ -493,7 +503,7 @@ def load_bulk(
             timer("duplicates (across files)")
     for line, reason in dups:
         bad[line] = reason
-    loaded = bulk.insert_good(con, contract, br, sorted(bad), label, scan.checksum, run.run_id)
+    loaded = bulk.insert_good(con, contract, br, sorted(bad), label)
     timer("insert")
     reader_bad = {line: (reason, raw) for line, reason, raw in br.bad if line is not None}
     texts = bulk.raw_texts(con, br, sorted(set(bad) - set(reader_bad)))

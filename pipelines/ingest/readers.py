@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -129,8 +130,12 @@ def checksum(path: Path) -> str:
     return h.hexdigest()
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\udc80-\udcff]+")
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
+#: A whole line of valid UTF-8 text holding a non-ASCII character.
+_UTF8_NON_ASCII_LINE = re.compile(
+    "^[^\n\udc80-\udcff]*[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*$", re.MULTILINE
+)
 
 
 def _lines_of(
@@ -178,7 +183,19 @@ def _scan_block(scan: PreScan, block: bytes, first_line: int) -> None:
     if block.isascii():
         return
     text = block.decode("utf-8", "surrogateescape")
-    bad = [m.start() for m in _SURROGATE.finditer(text)]
+    bad = []
+    # runs of non-UTF-8 bytes a block may hold before the file counts as a non-UTF-8 export
+    max_runs = 2 * MAX_SPECIAL_LINES
+    if scan.bad_utf8_lines is not None:
+        bad = list(itertools.islice((m.start() for m in _SURROGATE.finditer(text)), max_runs))
+    if scan.bad_utf8_lines is None or len(bad) == max_runs:
+        # a non-UTF-8 (GBK) export: too many lines to locate, only the two flags still matter
+        if bad or _SURROGATE.search(text):
+            scan.utf8_ok = False
+            scan.bad_utf8_lines = None
+        if not scan.utf8_non_ascii and _UTF8_NON_ASCII_LINE.search(text):
+            scan.utf8_non_ascii = True
+        return
     spans = _lines_of(text, bad, first_line)
     if spans:
         scan.utf8_ok = False
@@ -215,13 +232,14 @@ def prescan(path: Path) -> PreScan:
                 first = False
             joined = prev + chunk[:2]
             scan.quote = scan.quote or b'"' in chunk
-            scan.blank_line = (
-                scan.blank_line
-                or b"\n\n" in chunk
-                or b"\n\r\n" in chunk
-                or b"\n\n" in joined
-                or b"\n\r\n" in joined
-            )
+            if not scan.blank_line:
+                # two-byte searches are the slowest part of the scan: \n\r\n only with a \r
+                cr = b"\r" in chunk or b"\r" in joined
+                scan.blank_line = (
+                    b"\n\n" in chunk
+                    or b"\n\n" in joined
+                    or (cr and (b"\n\r\n" in chunk or b"\n\r\n" in joined))
+                )
             prev = chunk[-2:]
             last = chunk[-1:]
             cut = chunk.rfind(b"\n") + 1

@@ -128,7 +128,7 @@ INPUTS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "led_in_raw_updates": (
         "raw.hazard_updates",
-        {"update_id": "VARCHAR", "_file": "VARCHAR", "_line": "BIGINT", "_checksum": "VARCHAR"},
+        {"update_id": "VARCHAR", "_file": "VARCHAR", "_line": "BIGINT"},
     ),
 }
 

@@ -604,10 +604,11 @@ def run_hazard_ledger(ctx: RunContext, cfg: dict[str, Any] | None = None) -> dic
         existing = _dicts(con, f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit.hazard_events")
         updates = _dicts(
             con,
-            "SELECT u.*, r._file AS file, r._line AS line, r._checksum AS checksum "
+            "SELECT u.*, r._file AS file, r._line AS line, m.checksum AS checksum "
             "FROM led_in_updates AS u LEFT JOIN (SELECT * FROM led_in_raw_updates "
             "QUALIFY row_number() OVER (PARTITION BY update_id ORDER BY _file, _line) = 1) AS r "
-            "USING (update_id) WHERE u.updated_at < ?",
+            "USING (update_id) LEFT JOIN audit.load_manifest AS m "
+            "ON m.file = r._file AND m.status = 'loaded' WHERE u.updated_at < ?",
             [end],
         )
         quarantined = _quarantined(con, qsrc, qprefix)

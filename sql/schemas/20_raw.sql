@@ -1,5 +1,6 @@
 -- GENERATED from config/contracts.yaml by `python -m pipelines.ingest.ddl`; do not edit.
--- raw.<source>: contract columns, typed, plus load metadata (_file, _line, ...).
+-- raw.<source>: contract columns, typed, plus load metadata (_file, _line); checksum,
+-- run and load time of a row's file are in audit.load_manifest (status = 'loaded').
 CREATE TABLE IF NOT EXISTS raw.districts (
     district_id VARCHAR,
     name_zh VARCHAR,
@@ -8,12 +9,9 @@ CREATE TABLE IF NOT EXISTS raw.districts (
     area_km2 DOUBLE,
     geometry GEOMETRY,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.districts IS 'Raw rows of landing source districts that passed its contract: 行政区 Administrative districts with outlines and resident population.';
+COMMENT ON TABLE raw.districts IS 'Raw rows of landing source districts that passed its contract: 行政区 Administrative districts with outlines and resident population. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.districts.district_id IS 'District code (GB/T 2260 style).';
 COMMENT ON COLUMN raw.districts.name_zh IS 'District name in Chinese.';
 COMMENT ON COLUMN raw.districts.name_en IS 'District name in pinyin/English.';
@@ -22,9 +20,6 @@ COMMENT ON COLUMN raw.districts.area_km2 IS 'Land area. [km2]';
 COMMENT ON COLUMN raw.districts.geometry IS 'District outline (WGS84 polygon).';
 COMMENT ON COLUMN raw.districts._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.districts._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.districts._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.districts._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.districts._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.dmas (
     dma_id VARCHAR,
@@ -36,12 +31,9 @@ CREATE TABLE IF NOT EXISTS raw.dmas (
     avg_pressure_m DOUBLE,
     geometry GEOMETRY,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.dmas IS 'Raw rows of landing source dmas that passed its contract: 计量分区 District metered areas of the water network.';
+COMMENT ON TABLE raw.dmas IS 'Raw rows of landing source dmas that passed its contract: 计量分区 District metered areas of the water network. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.dmas.dma_id IS 'DMA code.';
 COMMENT ON COLUMN raw.dmas.district_id IS 'District the DMA lies in.';
 COMMENT ON COLUMN raw.dmas.name IS 'DMA name.';
@@ -52,9 +44,6 @@ COMMENT ON COLUMN raw.dmas.avg_pressure_m IS 'Average operating pressure (P in U
 COMMENT ON COLUMN raw.dmas.geometry IS 'DMA boundary (WGS84 polygon).';
 COMMENT ON COLUMN raw.dmas._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.dmas._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.dmas._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.dmas._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.dmas._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.seismic_zones (
     zone_id VARCHAR,
@@ -64,12 +53,9 @@ CREATE TABLE IF NOT EXISTS raw.seismic_zones (
     liquefaction_susceptibility VARCHAR,
     geometry GEOMETRY,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.seismic_zones IS 'Raw rows of landing source seismic_zones that passed its contract: 地震区划 Seismic and liquefaction zoning (GB 18306-2015 site intensity).';
+COMMENT ON TABLE raw.seismic_zones IS 'Raw rows of landing source seismic_zones that passed its contract: 地震区划 Seismic and liquefaction zoning (GB 18306-2015 site intensity). Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.seismic_zones.zone_id IS 'Zone code.';
 COMMENT ON COLUMN raw.seismic_zones.district_id IS 'District the zone mostly lies in.';
 COMMENT ON COLUMN raw.seismic_zones.site_intensity IS 'Basic seismic intensity (degree).';
@@ -78,9 +64,6 @@ COMMENT ON COLUMN raw.seismic_zones.liquefaction_susceptibility IS 'Hazus liquef
 COMMENT ON COLUMN raw.seismic_zones.geometry IS 'Zone outline (WGS84 polygon).';
 COMMENT ON COLUMN raw.seismic_zones._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.seismic_zones._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.seismic_zones._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.seismic_zones._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.seismic_zones._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.responsible_units (
     unit_id VARCHAR,
@@ -89,12 +72,9 @@ CREATE TABLE IF NOT EXISTS raw.responsible_units (
     district_id VARCHAR,
     contact VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.responsible_units IS 'Raw rows of landing source responsible_units that passed its contract: 责任单位 Asset owners and responsible units (utilities, district offices).';
+COMMENT ON TABLE raw.responsible_units IS 'Raw rows of landing source responsible_units that passed its contract: 责任单位 Asset owners and responsible units (utilities, district offices). Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.responsible_units.unit_id IS 'Unit code.';
 COMMENT ON COLUMN raw.responsible_units.name_zh IS 'Unit name in Chinese.';
 COMMENT ON COLUMN raw.responsible_units.domain IS 'Domain the unit answers for.';
@@ -102,9 +82,6 @@ COMMENT ON COLUMN raw.responsible_units.district_id IS 'District served (empty f
 COMMENT ON COLUMN raw.responsible_units.contact IS 'Duty phone or contact person.';
 COMMENT ON COLUMN raw.responsible_units._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.responsible_units._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.responsible_units._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.responsible_units._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.responsible_units._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.sensors (
     sensor_id VARCHAR,
@@ -123,12 +100,9 @@ CREATE TABLE IF NOT EXISTS raw.sensors (
     sampling_interval_s INTEGER,
     installed_on DATE,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.sensors IS 'Raw rows of landing source sensors that passed its contract: 传感器台账 Lifeline sensor registry.';
+COMMENT ON TABLE raw.sensors IS 'Raw rows of landing source sensors that passed its contract: 传感器台账 Lifeline sensor registry. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.sensors.sensor_id IS 'Sensor code.';
 COMMENT ON COLUMN raw.sensors.domain IS 'Lifeline domain.';
 COMMENT ON COLUMN raw.sensors.measure IS 'What is measured (see config/measures.yaml).';
@@ -146,29 +120,20 @@ COMMENT ON COLUMN raw.sensors.sampling_interval_s IS 'Expected interval between 
 COMMENT ON COLUMN raw.sensors.installed_on IS 'Installation date.';
 COMMENT ON COLUMN raw.sensors._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.sensors._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.sensors._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.sensors._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.sensors._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.readings (
     sensor_id VARCHAR,
     measured_at TIMESTAMPTZ,
     value DOUBLE,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.readings IS 'Raw rows of landing source readings that passed its contract: 监测数据 Sensor readings of all lifeline domains (one file per domain and day).';
+COMMENT ON TABLE raw.readings IS 'Raw rows of landing source readings that passed its contract: 监测数据 Sensor readings of all lifeline domains (one file per domain and day). Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.readings.sensor_id IS 'Sensor code.';
 COMMENT ON COLUMN raw.readings.measured_at IS 'Time of measurement (ISO 8601 with offset).';
 COMMENT ON COLUMN raw.readings.value IS 'Reading in the sensor''s unit.';
 COMMENT ON COLUMN raw.readings._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.readings._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.readings._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.readings._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.readings._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.pipe_segments (
     segment_id VARCHAR,
@@ -186,12 +151,9 @@ CREATE TABLE IF NOT EXISTS raw.pipe_segments (
     status VARCHAR,
     geometry GEOMETRY,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.pipe_segments IS 'Raw rows of landing source pipe_segments that passed its contract: 管段台账 Pipe segments of water, gas, heating and drainage networks.';
+COMMENT ON TABLE raw.pipe_segments IS 'Raw rows of landing source pipe_segments that passed its contract: 管段台账 Pipe segments of water, gas, heating and drainage networks. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.pipe_segments.segment_id IS 'Segment code.';
 COMMENT ON COLUMN raw.pipe_segments.network IS 'Network.';
 COMMENT ON COLUMN raw.pipe_segments.material IS 'Pipe material code (CI';
@@ -208,9 +170,6 @@ COMMENT ON COLUMN raw.pipe_segments.status IS 'In service or abandoned.';
 COMMENT ON COLUMN raw.pipe_segments.geometry IS 'Centre line (WGS84 line string); needed for maps and proximity';
 COMMENT ON COLUMN raw.pipe_segments._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.pipe_segments._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.pipe_segments._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.pipe_segments._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.pipe_segments._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.pipe_breaks (
     break_id VARCHAR,
@@ -219,12 +178,9 @@ CREATE TABLE IF NOT EXISTS raw.pipe_breaks (
     failure_type VARCHAR,
     repaired_at TIMESTAMPTZ,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.pipe_breaks IS 'Raw rows of landing source pipe_breaks that passed its contract: 管网事故 Break and leak history of pipe segments.';
+COMMENT ON TABLE raw.pipe_breaks IS 'Raw rows of landing source pipe_breaks that passed its contract: 管网事故 Break and leak history of pipe segments. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.pipe_breaks.break_id IS 'Incident code.';
 COMMENT ON COLUMN raw.pipe_breaks.segment_id IS 'Failed segment.';
 COMMENT ON COLUMN raw.pipe_breaks.occurred_at IS 'When the failure was reported.';
@@ -232,9 +188,6 @@ COMMENT ON COLUMN raw.pipe_breaks.failure_type IS 'Failure mode.';
 COMMENT ON COLUMN raw.pipe_breaks.repaired_at IS 'When service was restored.';
 COMMENT ON COLUMN raw.pipe_breaks._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.pipe_breaks._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.pipe_breaks._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.pipe_breaks._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.pipe_breaks._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.buildings (
     building_id VARCHAR,
@@ -254,12 +207,9 @@ CREATE TABLE IF NOT EXISTS raw.buildings (
     glass_curtain_wall BOOLEAN,
     responsible_unit_id VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.buildings IS 'Raw rows of landing source buildings that passed its contract: 房屋台账 Building registry.';
+COMMENT ON TABLE raw.buildings IS 'Raw rows of landing source buildings that passed its contract: 房屋台账 Building registry. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.buildings.building_id IS 'Building code.';
 COMMENT ON COLUMN raw.buildings.name IS 'Building or estate name (Chinese).';
 COMMENT ON COLUMN raw.buildings.address IS 'Street address (Chinese).';
@@ -278,9 +228,6 @@ COMMENT ON COLUMN raw.buildings.glass_curtain_wall IS 'Has a glass curtain wall.
 COMMENT ON COLUMN raw.buildings.responsible_unit_id IS 'Property manager / responsible unit.';
 COMMENT ON COLUMN raw.buildings._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.buildings._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.buildings._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.buildings._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.buildings._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.building_inspections (
     inspection_id VARCHAR,
@@ -292,12 +239,9 @@ CREATE TABLE IF NOT EXISTS raw.building_inspections (
     inspector VARCHAR,
     valid BOOLEAN,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.building_inspections IS 'Raw rows of landing source building_inspections that passed its contract: 房屋安全鉴定 Building safety inspections graded per JGJ 125-2016.';
+COMMENT ON TABLE raw.building_inspections IS 'Raw rows of landing source building_inspections that passed its contract: 房屋安全鉴定 Building safety inspections graded per JGJ 125-2016. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.building_inspections.inspection_id IS 'Inspection code.';
 COMMENT ON COLUMN raw.building_inspections.building_id IS 'Inspected building.';
 COMMENT ON COLUMN raw.building_inspections.inspected_at IS 'Inspection date-time.';
@@ -308,9 +252,6 @@ COMMENT ON COLUMN raw.building_inspections.inspector IS 'Inspection body.';
 COMMENT ON COLUMN raw.building_inspections.valid IS 'False when the inspection was withdrawn.';
 COMMENT ON COLUMN raw.building_inspections._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.building_inspections._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.building_inspections._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.building_inspections._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.building_inspections._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.building_retrofits (
     retrofit_id VARCHAR,
@@ -319,12 +260,9 @@ CREATE TABLE IF NOT EXISTS raw.building_retrofits (
     kind VARCHAR,
     new_fortification_intensity INTEGER,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.building_retrofits IS 'Raw rows of landing source building_retrofits that passed its contract: 加固改造 Completed retrofits, renovations and demolitions.';
+COMMENT ON TABLE raw.building_retrofits IS 'Raw rows of landing source building_retrofits that passed its contract: 加固改造 Completed retrofits, renovations and demolitions. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.building_retrofits.retrofit_id IS 'Project code.';
 COMMENT ON COLUMN raw.building_retrofits.building_id IS 'Building.';
 COMMENT ON COLUMN raw.building_retrofits.completed_at IS 'Completion date.';
@@ -332,9 +270,6 @@ COMMENT ON COLUMN raw.building_retrofits.kind IS 'Kind of work.';
 COMMENT ON COLUMN raw.building_retrofits.new_fortification_intensity IS 'Fortification intensity after a seismic retrofit.';
 COMMENT ON COLUMN raw.building_retrofits._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.building_retrofits._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.building_retrofits._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.building_retrofits._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.building_retrofits._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.hazardous_facilities (
     facility_id VARCHAR,
@@ -348,12 +283,9 @@ CREATE TABLE IF NOT EXISTS raw.hazardous_facilities (
     threshold_tonnes DOUBLE,
     responsible_unit_id VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.hazardous_facilities IS 'Raw rows of landing source hazardous_facilities that passed its contract: 危险源 Hazardous-chemical stores, gas and LPG stations.';
+COMMENT ON TABLE raw.hazardous_facilities IS 'Raw rows of landing source hazardous_facilities that passed its contract: 危险源 Hazardous-chemical stores, gas and LPG stations. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.hazardous_facilities.facility_id IS 'Facility code.';
 COMMENT ON COLUMN raw.hazardous_facilities.name IS 'Facility name (Chinese).';
 COMMENT ON COLUMN raw.hazardous_facilities.kind IS 'Facility kind.';
@@ -366,9 +298,6 @@ COMMENT ON COLUMN raw.hazardous_facilities.threshold_tonnes IS 'GB 18218-2018 cr
 COMMENT ON COLUMN raw.hazardous_facilities.responsible_unit_id IS 'Operator.';
 COMMENT ON COLUMN raw.hazardous_facilities._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.hazardous_facilities._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.hazardous_facilities._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.hazardous_facilities._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.hazardous_facilities._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.hazard_reports (
     report_id VARCHAR,
@@ -382,12 +311,9 @@ CREATE TABLE IF NOT EXISTS raw.hazard_reports (
     description VARCHAR,
     reporter VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.hazard_reports IS 'Raw rows of landing source hazard_reports that passed its contract: 隐患排查上报 Hidden-hazard field reports.';
+COMMENT ON TABLE raw.hazard_reports IS 'Raw rows of landing source hazard_reports that passed its contract: 隐患排查上报 Hidden-hazard field reports. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.hazard_reports.report_id IS 'Report code.';
 COMMENT ON COLUMN raw.hazard_reports.reported_at IS 'When found.';
 COMMENT ON COLUMN raw.hazard_reports.domain IS 'Domain.';
@@ -400,9 +326,6 @@ COMMENT ON COLUMN raw.hazard_reports.description IS 'What was found (free text';
 COMMENT ON COLUMN raw.hazard_reports.reporter IS 'Who reported.';
 COMMENT ON COLUMN raw.hazard_reports._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.hazard_reports._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.hazard_reports._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.hazard_reports._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.hazard_reports._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.hazard_updates (
     update_id VARCHAR,
@@ -413,12 +336,9 @@ CREATE TABLE IF NOT EXISTS raw.hazard_updates (
     responsible_unit_id VARCHAR,
     note VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.hazard_updates IS 'Raw rows of landing source hazard_updates that passed its contract: 隐患整改进度 Rectification updates for registered hazards.';
+COMMENT ON TABLE raw.hazard_updates IS 'Raw rows of landing source hazard_updates that passed its contract: 隐患整改进度 Rectification updates for registered hazards. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.hazard_updates.update_id IS 'Update code.';
 COMMENT ON COLUMN raw.hazard_updates.hazard_id IS 'Hazard being updated (validated against the ledger';
 COMMENT ON COLUMN raw.hazard_updates.updated_at IS 'When the step happened.';
@@ -428,9 +348,6 @@ COMMENT ON COLUMN raw.hazard_updates.responsible_unit_id IS 'Unit assigned (for 
 COMMENT ON COLUMN raw.hazard_updates.note IS 'Free text.';
 COMMENT ON COLUMN raw.hazard_updates._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.hazard_updates._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.hazard_updates._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.hazard_updates._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.hazard_updates._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';
 
 CREATE TABLE IF NOT EXISTS raw.officer_decisions (
     decision_id VARCHAR,
@@ -441,12 +358,9 @@ CREATE TABLE IF NOT EXISTS raw.officer_decisions (
     reason VARCHAR,
     new_level VARCHAR,
     _file VARCHAR,
-    _line BIGINT,
-    _checksum VARCHAR,
-    _loaded_at TIMESTAMPTZ,
-    _run_id VARCHAR
+    _line BIGINT
 );
-COMMENT ON TABLE raw.officer_decisions IS 'Raw rows of landing source officer_decisions that passed its contract: 人工研判 Officers'' overrides, alarm acknowledgements and false-alarm dispositions.';
+COMMENT ON TABLE raw.officer_decisions IS 'Raw rows of landing source officer_decisions that passed its contract: 人工研判 Officers'' overrides, alarm acknowledgements and false-alarm dispositions. Checksum, run and load time of each _file: audit.load_manifest (status loaded).';
 COMMENT ON COLUMN raw.officer_decisions.decision_id IS 'Decision code.';
 COMMENT ON COLUMN raw.officer_decisions.kind IS 'Kind of decision.';
 COMMENT ON COLUMN raw.officer_decisions.target_id IS 'Risk source id or alarm episode id.';
@@ -456,6 +370,3 @@ COMMENT ON COLUMN raw.officer_decisions.reason IS 'Why.';
 COMMENT ON COLUMN raw.officer_decisions.new_level IS 'Overridden level (level_override only).';
 COMMENT ON COLUMN raw.officer_decisions._file IS 'Landing file the row came from (relative to landing/, or absolute for mapped exports).';
 COMMENT ON COLUMN raw.officer_decisions._line IS '1-based physical line in the file (header = line 1); row number for Parquet, feature number for GeoJSON.';
-COMMENT ON COLUMN raw.officer_decisions._checksum IS 'SHA-256 of the file version the row was loaded from.';
-COMMENT ON COLUMN raw.officer_decisions._loaded_at IS 'When the row was loaded.';
-COMMENT ON COLUMN raw.officer_decisions._run_id IS 'Run that loaded the row (Airflow run id or manual__<date>).';

@@ -11,4 +11,5 @@ SELECT inspection_id,
        inspector,
        valid
 FROM raw.building_inspections
-QUALIFY row_number() OVER (PARTITION BY inspection_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY inspection_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

@@ -10,4 +10,5 @@ SELECT update_id,
        responsible_unit_id,
        note
 FROM raw.hazard_updates
-QUALIFY row_number() OVER (PARTITION BY update_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY update_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

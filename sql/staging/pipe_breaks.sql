@@ -8,4 +8,5 @@ SELECT break_id,
        failure_type,
        repaired_at
 FROM raw.pipe_breaks
-QUALIFY row_number() OVER (PARTITION BY break_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY break_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

@@ -18,4 +18,5 @@ SELECT segment_id,
        geometry,
        ST_Transform(geometry, 'EPSG:4326', 'EPSG:4551', always_xy := true)
 FROM raw.pipe_segments
-QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

@@ -8,4 +8,5 @@ SELECT unit_id,
        district_id,
        contact
 FROM raw.responsible_units
-QUALIFY row_number() OVER (PARTITION BY unit_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY unit_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

@@ -20,4 +20,5 @@ SELECT sensor_id,
        CASE WHEN lon IS NOT NULL AND lat IS NOT NULL THEN ST_Point(lon, lat) END,
        ST_Transform(CASE WHEN lon IS NOT NULL AND lat IS NOT NULL THEN ST_Point(lon, lat) END, 'EPSG:4326', 'EPSG:4551', always_xy := true)
 FROM raw.sensors
-QUALIFY row_number() OVER (PARTITION BY sensor_id ORDER BY _loaded_at, _file, _line) = 1;
+QUALIFY row_number() OVER (PARTITION BY sensor_id ORDER BY (SELECT max(m.loaded_at) FROM audit.load_manifest AS m
+                  WHERE m.file = _file AND m.status = 'loaded'), _file, _line) = 1;

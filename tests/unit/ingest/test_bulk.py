@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from pipelines.ingest import ingest_sources, readers
+from pipelines.ingest import bulk, ingest_sources, readers
 from pipelines.settings import LOCAL_TZ
 
 from .conftest import write
-from .helpers import manifest_balanced, quarantine, query
+from .helpers import manifest_balanced, quarantine, query, table_checksum
 
 SOURCES = ["districts", "dmas", "sensors", "readings"]
 DAY0 = datetime(2024, 3, 1, tzinfo=LOCAL_TZ)
@@ -72,7 +73,10 @@ def big_file(rows_per_sensor: int) -> tuple[list[bytes], dict[int, str]]:
     return lines, expected
 
 
-def test_large_file_exact_quarantine_lines_and_every_line_number(ctx) -> None:
+@pytest.mark.parametrize("overlap", [False, True], ids=["scan-then-read", "read-while-scanning"])
+def test_large_file_exact_quarantine_lines_and_every_line_number(ctx, monkeypatch, overlap) -> None:
+    # large files are read by DuckDB while the pre-scan runs; the outcome must be the same
+    monkeypatch.setattr(bulk, "OVERLAP_MIN_BYTES", 0 if overlap else 1 << 62)
     lines, expected = big_file(66_667)
     assert len(lines) > 200_000
     path = write(ctx.paths.landing / "readings" / "big.csv", b"\n".join(lines))
@@ -109,6 +113,66 @@ def test_large_file_exact_quarantine_lines_and_every_line_number(ctx) -> None:
     assert enc == "gbk" and "checked one by one" in note and "slow path" not in (note or "")
     assert path.stat().st_size > 5_000_000
     assert manifest_balanced(ctx.paths)
+
+
+def gbk_units(n: int) -> bytes:
+    """A GBK registry export (Chinese names) with a few bad rows."""
+    rows = ["unit_id,name_zh,domain,district_id,contact"]
+    for i in range(n):
+        rows.append(f"U{i:05d},长春市第{i}燃气管理所,gas,220102,0431-{i:07d}")
+    rows.insert(50, "U00010,重复单位,gas,220102,")  # duplicate key of line 12
+    rows.insert(70, ",无编号单位,water,220102,")  # missing unit_id
+    rows.insert(90, "U99999,未知类别,天然气,220102,")  # domain not allowed
+    rows.insert(110, "U99998,字段不足,gas")  # wrong number of fields
+    return ("\n".join(rows) + "\n").encode("gbk")
+
+
+def test_gbk_file_takes_the_bulk_path_with_the_text_paths_outcome(ctx, monkeypatch) -> None:
+    # more Chinese lines than the pre-scan locates one by one: the file is read as a UTF-8 copy
+    monkeypatch.setattr(readers, "MAX_SPECIAL_LINES", 1000)
+    write(ctx.paths.landing / "responsible_units" / "units.csv", gbk_units(3000))
+    calls: list[Path] = []
+    real = bulk.transcode_gbk
+
+    def spy(path: Path, tmp_dir: Path | None = None) -> Path | None:
+        calls.append(path)
+        return real(path, tmp_dir)
+
+    monkeypatch.setattr(bulk, "transcode_gbk", spy)
+    ingest_sources(ctx, ["districts", "responsible_units"])
+    assert len(calls) == 1
+    fast = (
+        table_checksum(ctx.paths, "raw.responsible_units"),
+        quarantine(ctx.paths),
+        query(
+            ctx.paths,
+            "SELECT encoding, rows_in, rows_loaded FROM audit.load_manifest "
+            "WHERE source = 'responsible_units'",
+        ),
+    )
+    got = {line: reason for line, reason, _ in fast[1]}
+    assert got == {
+        51: "duplicate key (first at line 12)",
+        71: "missing required value: unit_id",
+        91: "domain=天然气 not allowed",
+        111: "wrong number of fields: expected 5, found 3",
+    }
+    assert dict((line, raw) for line, _, raw in fast[1])[91] == "U99999,未知类别,天然气,220102,"
+    assert fast[2] == [("gbk", 3004, 3000)]
+    # the same file through the line-by-line text path gives the same rows and quarantine
+    ctx.paths.warehouse.unlink()
+    monkeypatch.setattr(bulk, "gbk_candidate", lambda *a: False)
+    ingest_sources(ctx, ["districts", "responsible_units"])
+    slow = (
+        table_checksum(ctx.paths, "raw.responsible_units"),
+        quarantine(ctx.paths),
+        query(
+            ctx.paths,
+            "SELECT encoding, rows_in, rows_loaded FROM audit.load_manifest "
+            "WHERE source = 'responsible_units'",
+        ),
+    )
+    assert slow == fast
 
 
 def test_unsorted_file_uses_hash_duplicates_and_cross_file_duplicates(ctx) -> None:

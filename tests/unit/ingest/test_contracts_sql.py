@@ -33,16 +33,8 @@ def test_every_ingest_table_and_column_has_a_comment() -> None:
             "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = 'readings'"
         ).fetchall()
     }
-    assert raw_cols == {
-        "sensor_id",
-        "measured_at",
-        "value",
-        "_file",
-        "_line",
-        "_checksum",
-        "_loaded_at",
-        "_run_id",
-    }
+    # per-file facts (checksum, run, load time) live once in audit.load_manifest
+    assert raw_cols == {"sensor_id", "measured_at", "value", "_file", "_line"}
 
 
 def test_load_order_puts_registries_and_parents_first() -> None:
