@@ -28,8 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--sensors", type=positive_int, default=100_000, help="sensors (100000)")
     p.add_argument("--days", type=positive_int, default=1, help="days of readings (1)")
-    p.add_argument("--segments", type=positive_int, default=1_000_000, help="pipe segments")
-    p.add_argument("--buildings", type=positive_int, default=300_000, help="buildings")
+    p.add_argument(
+        "--segments", type=positive_int, default=1_000_000, help="pipe segments (1000000)"
+    )
+    p.add_argument("--buildings", type=positive_int, default=300_000, help="buildings (300000)")
     p.add_argument(
         "--history-days",
         type=non_negative_int,
