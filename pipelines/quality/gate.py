@@ -18,8 +18,8 @@ expectation is evaluated by GX's pandas datasource on a frame DuckDB hands it:
 
 Event tables are validated over ``[interval_start, interval_end)`` of their contract's
 ``time_column``; registries whole. Results go to ``audit.quality_results`` (delete-then-insert by
-table and interval) and to GX Data Docs in ``<data_dir>/quality``; then, if a critical expectation
-failed, :class:`QualityGateFailed` is raised.
+table and interval) and to GX Data Docs in ``<data_dir>/quality`` (the newest ``DATA_DOCS_KEEP``
+per table); then, if a critical expectation failed, :class:`QualityGateFailed` is raised.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ from pipelines.quality.suites import Check
 log = logging.getLogger(__name__)
 
 DERIVED_SQL_DIR = Path(__file__).resolve().parent / "sql"
+#: Validation results per table kept in Data Docs: a day of 15-minute lifeline runs.
+DATA_DOCS_KEEP = 96
 MODES = ("auto", "batch", "metrics")
 ROWS_PER_VECTOR = 2048  # DuckDB's vector size: fetch_df_chunk counts in vectors
 PANDAS_DATASOURCE = "quality_frames"
@@ -755,6 +757,7 @@ def _build_data_docs(
     run_time = datetime.now(UTC)
     run_identifier = RunIdentifier(run_name=ctx.run_id, run_time=run_time)
     batch_id = f"{ctx.interval_start:%Y%m%dT%H%M%z}-{ctx.interval_end:%Y%m%dT%H%M%z}"
+    built: list[Any] = []
     for tr in table_results:
         suite_dict = S.load_suite_dict(tr.table)
         suite = _suite_from_dict(suite_dict)
@@ -823,11 +826,44 @@ def _build_data_docs(
             batch_identifier=batch_id,
         )
         context.validation_results_store.set(key, suite_result)
-    sites = context.build_data_docs()
+        built += [key, ExpectationSuiteIdentifier(name=tr.table)]
+    _prune_data_docs(context, DATA_DOCS_KEEP)
+    # render only this run's pages (the index is rebuilt from the store, now bounded)
+    sites = context.build_data_docs(resource_identifiers=built)
     url = next(iter(sites.values()), None) if sites else None
     if url and url.startswith("file://"):
         return Path(url[len("file://") :])
     return Path(url) if url else None
+
+
+def _prune_data_docs(context: Any, keep: int) -> None:
+    """Keep the newest ``keep`` validation results per suite in the GX store and site.
+
+    Data Docs are the recent view (``audit.quality_results`` keeps every run); without a bound,
+    every 15-minute run would re-list and re-render a store that only grows.
+    """
+    store = context.validation_results_store
+    by_suite: dict[str, list[Any]] = {}
+    for key in store.list_keys():
+        by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
+    removed = 0
+    for keys in by_suite.values():
+        keys.sort(key=lambda k: (str(k.run_id.run_time), str(k.run_id.run_name)))
+        for old in keys[: max(0, len(keys) - keep)]:
+            store.remove_key(old)
+            removed += 1
+    if not removed:
+        return
+    # the site mirrors the store's layout: drop pages whose result is gone
+    results = Path(context.root_directory) / "uncommitted" / "validations"
+    pages = (
+        Path(context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "validations"
+    )
+    kept = {p.relative_to(results).with_suffix("") for p in results.rglob("*.json")}
+    for page in pages.rglob("*.html"):
+        if page.relative_to(pages).with_suffix("") not in kept:
+            page.unlink()
+    log.info("data docs: %d old validation result(s) pruned (keeping %d per table)", removed, keep)
 
 
 def _suite_from_dict(d: dict[str, Any]) -> Any:

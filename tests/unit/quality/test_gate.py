@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipelines import warehouse
+from pipelines.context import RunContext
 from pipelines.quality import QualityGateFailed, validate_tables
 from pipelines.quality import suites as S
+from pipelines.settings import get_paths
 
 from .conftest import (
+    DAY,
     DAY_START,
     create_staging,
     docs_index,
@@ -216,6 +220,27 @@ def test_rerun_leaves_one_set_of_results(paths, ctx) -> None:
     second = results(paths, "staging.sensors")
     assert len(first) == len(second) == len(S.load_suite_dict("staging.sensors")["expectations"])
     assert {r["mode"] for r in second} == {"metrics", "sql_groups"}
+
+
+def test_data_docs_keep_the_newest_results_per_table(tmp_path, monkeypatch) -> None:
+    """Every run renders its own pages; the store and the site stay bounded."""
+    from pipelines.quality import gate
+
+    monkeypatch.setattr(gate, "DATA_DOCS_KEEP", 2)
+    paths = get_paths(data_dir=tmp_path / "own").ensure()  # a GX store of its own
+    with warehouse.writer(paths) as con:
+        make_sensors(con, 5)
+    ctx = RunContext.for_local_day(DAY, run_id="unused", paths=paths)
+    for i in range(4):
+        validate_tables(replace(ctx, run_id=f"manual__run{i}"), ["staging.sensors"])
+    gx_dir = paths.quality / "gx" / "uncommitted"
+    stored = sorted(p.parts[-3] for p in (gx_dir / "validations").rglob("*.json"))
+    pages = sorted(
+        p.parts[-3] for p in (gx_dir / "data_docs" / "local_site" / "validations").rglob("*.html")
+    )
+    assert stored == pages == ["manual__run2", "manual__run3"]
+    index = docs_index(paths).read_text(encoding="utf-8")
+    assert "manual__run3" in index and "manual__run0" not in index
 
 
 def test_small_batches_and_auto_metrics_mode(paths, ctx, monkeypatch) -> None:
