@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -503,10 +504,18 @@ def load_bulk(
             timer("duplicates (across files)")
     for line, reason in dups:
         bad[line] = reason
-    loaded = bulk.insert_good(con, contract, br, sorted(bad), label)
-    timer("insert")
     reader_bad = {line: (reason, raw) for line, reason, raw in br.bad if line is not None}
-    texts = bulk.raw_texts(con, br, sorted(set(bad) - set(reader_bad)))
+    wanted = sorted(set(bad) - set(reader_bad))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # a CSV's quarantined lines are read back from the file while DuckDB inserts
+        reading = (
+            pool.submit(readers.extract_lines, scan_path(br), wanted, br.encoding)
+            if br.fmt == "csv" and wanted
+            else None
+        )
+        loaded = bulk.insert_good(con, contract, br, sorted(bad), label)
+        timer("insert")
+        texts = reading.result() if reading else bulk.raw_texts(con, br, wanted)
     rows = [
         (contract.name, label, line, reason, texts.get(line), scan.checksum, run.run_id)
         for line, reason in sorted(bad.items())
