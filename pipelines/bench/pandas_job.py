@@ -42,7 +42,9 @@ def read_readings(files: list[Path]) -> pd.DataFrame:
 
 
 def read_sensors(path: Path) -> pd.DataFrame:
-    sensors = pd.read_csv(path, encoding="utf-8", encoding_errors="replace", on_bad_lines="skip")
+    sensors = pd.read_csv(
+        path, encoding="utf-8", encoding_errors="replace", on_bad_lines="skip", low_memory=False
+    )
     return sensors.drop_duplicates(subset=["sensor_id"], keep="first")
 
 
