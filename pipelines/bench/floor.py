@@ -5,6 +5,10 @@ One DuckDB ``read_csv`` pass over the same files with the contract's column type
 max of the timestamp and the sum of the numeric column; nothing is written. Lines that do not
 parse (the generator's injected bad lines) are skipped (``ignore_errors``): the floor does no
 quarantine bookkeeping, that is the pipeline's job and part of what the ratio measures.
+
+The files are read once before timing so that the floor, like the pipeline after it, reads
+from the page cache (a cold first pass measured 14 s instead of 3 s here), and the fastest of
+``PASSES`` passes counts: the conservative choice for a ratio with the floor as denominator.
 """
 
 from __future__ import annotations
@@ -25,22 +29,38 @@ FROM read_csv($files, header = true, auto_detect = false, delim = ',', quote = '
 """
 
 
+PASSES = 3
+
+
+def warm_cache(files: list[Path], chunk: int = 16 * 1024 * 1024) -> None:
+    """Read every byte once, untimed, so that no pass pays for the disk."""
+    for p in files:
+        with open(p, "rb") as fh:
+            while fh.read(chunk):
+                pass
+
+
 def floor_pass(files: list[Path]) -> dict[str, Any]:
-    """Time one aggregate pass over ``files`` (connection set-up excluded)."""
+    """The fastest of ``PASSES`` timed aggregate passes over ``files`` (set-up excluded)."""
     if not files:
         raise ValueError("floor: no reading files")
+    warm_cache(files)
     con = warehouse.connect(":memory:")
+    passes: list[float] = []
     try:
-        started = time.perf_counter()
-        n, ts_min, ts_max, value_sum = con.execute(
-            FLOOR_SQL, {"files": [str(p) for p in files]}
-        ).fetchone()
-        seconds = time.perf_counter() - started
+        for _ in range(PASSES):
+            started = time.perf_counter()
+            n, ts_min, ts_max, value_sum = con.execute(
+                FLOOR_SQL, {"files": [str(p) for p in files]}
+            ).fetchone()
+            passes.append(time.perf_counter() - started)
         threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     finally:
         con.close()
+    seconds = min(passes)
     return {
         "seconds": round(seconds, 3),
+        "passes_s": [round(x, 3) for x in passes],
         "rows": int(n),
         "rows_per_s": round(n / seconds, 1) if seconds > 0 else None,
         "files": len(files),

@@ -3,9 +3,9 @@
 ``python -m pipelines.ingest.perf --sensors 20000`` generates one day of the sample city (in a
 subprocess, cached under ``--work``), then in this process times
 
-- the floor: one DuckDB ``read_csv`` pass over the reading CSV files with the contract's types
-  (``read_parquet`` for Parquet reading files) computing count, min/max of the timestamp and the
-  sum of the value, nothing written;
+- the floor, exactly as ``resilience bench`` measures it (``pipelines.bench.floor``: a typed
+  DuckDB ``read_csv`` pass over the generated reading CSV files computing count, min/max of the
+  timestamp and the sum of the value, nothing written; warm cache, fastest of three);
 - ``ingest_sources`` of the registries + readings and ``build_staging`` for the day, into a
   fresh warehouse;
 
@@ -25,11 +25,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from pipelines import warehouse
 from pipelines.context import RunContext
-from pipelines.ingest.contracts import get_contract
 from pipelines.settings import Paths, get_paths
 
 SOURCES = ["districts", "dmas", "seismic_zones", "responsible_units", "sensors", "readings"]
@@ -52,40 +49,13 @@ def generate_day(paths: Paths, sensors: int) -> None:
     )
 
 
-def reading_files(paths: Paths) -> list[Path]:
-    folder = paths.landing / get_contract("readings").landing_dir
-    return sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".parquet"))
-
-
 def floor_seconds(paths: Paths) -> tuple[float, int]:
-    """One typed pass over every readings file computing count/min/max/sum (nothing written)."""
-    contract = get_contract("readings")
-    types = {c.name: c.type for c in contract.columns}
-    con = warehouse.connect(":memory:")
-    con.execute("SET threads = 2")
-    rows = 0
-    t0 = time.perf_counter()
-    for p in reading_files(paths):
-        if p.stat().st_size == 0:
-            continue
-        if p.suffix == ".parquet":
-            src = "read_parquet($p)"
-            params: dict[str, Any] = {"p": str(p)}
-        else:
-            src = (
-                "read_csv($p, header = true, auto_detect = false, columns = $cols, "
-                "ignore_errors = true)"
-            )
-            params = {"p": str(p), "cols": types}
-        try:
-            n = con.execute(
-                f"SELECT count(*), min(measured_at), max(measured_at), sum(value) FROM {src}",
-                params,
-            ).fetchone()[0]
-        except Exception:  # a file the floor cannot read at all (e.g. missing column)
-            continue
-        rows += int(n)
-    return time.perf_counter() - t0, rows
+    """The bench's floor (``pipelines.bench.floor``) over the generated reading files."""
+    from pipelines.bench.data import reading_files
+    from pipelines.bench.floor import floor_pass
+
+    out = floor_pass(reading_files(paths))
+    return float(out["seconds"]), int(out["rows"])
 
 
 def peak_rss_gb() -> float:
