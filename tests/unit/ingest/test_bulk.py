@@ -127,6 +127,19 @@ def gbk_units(n: int) -> bytes:
     return ("\n".join(rows) + "\n").encode("gbk")
 
 
+def units_outcome(paths) -> tuple:
+    """Everything a load of responsible units leaves behind: rows, quarantine, manifest."""
+    return (
+        table_checksum(paths, "raw.responsible_units"),
+        quarantine(paths),
+        query(
+            paths,
+            "SELECT encoding, rows_in, rows_loaded FROM audit.load_manifest "
+            "WHERE source = 'responsible_units'",
+        ),
+    )
+
+
 def test_gbk_file_takes_the_bulk_path_with_the_text_paths_outcome(ctx, monkeypatch) -> None:
     # more Chinese lines than the pre-scan locates one by one: the file is read as a UTF-8 copy
     monkeypatch.setattr(readers, "MAX_SPECIAL_LINES", 1000)
@@ -141,15 +154,7 @@ def test_gbk_file_takes_the_bulk_path_with_the_text_paths_outcome(ctx, monkeypat
     monkeypatch.setattr(bulk, "transcode_gbk", spy)
     ingest_sources(ctx, ["districts", "responsible_units"])
     assert len(calls) == 1
-    fast = (
-        table_checksum(ctx.paths, "raw.responsible_units"),
-        quarantine(ctx.paths),
-        query(
-            ctx.paths,
-            "SELECT encoding, rows_in, rows_loaded FROM audit.load_manifest "
-            "WHERE source = 'responsible_units'",
-        ),
-    )
+    fast = units_outcome(ctx.paths)
     got = {line: reason for line, reason, _ in fast[1]}
     assert got == {
         51: "duplicate key (first at line 12)",
@@ -163,15 +168,7 @@ def test_gbk_file_takes_the_bulk_path_with_the_text_paths_outcome(ctx, monkeypat
     ctx.paths.warehouse.unlink()
     monkeypatch.setattr(bulk, "gbk_candidate", lambda *a: False)
     ingest_sources(ctx, ["districts", "responsible_units"])
-    slow = (
-        table_checksum(ctx.paths, "raw.responsible_units"),
-        quarantine(ctx.paths),
-        query(
-            ctx.paths,
-            "SELECT encoding, rows_in, rows_loaded FROM audit.load_manifest "
-            "WHERE source = 'responsible_units'",
-        ),
-    )
+    slow = units_outcome(ctx.paths)
     assert slow == fast
 
 
