@@ -80,6 +80,20 @@ def connect(
 
 
 @contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A throw-away in-memory database with the warehouse's settings (no extensions loaded).
+
+    For work that must stay outside the load transaction (see ``readers.read_csv_rejects``).
+    """
+    con = duckdb.connect(":memory:", config=_base_config())
+    try:
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
 def writer(paths: Paths | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Hold the warehouse for writing, for as short as possible; schema is ensured on open."""
     paths = paths or get_paths()

@@ -24,7 +24,6 @@ contract without geometry and a file without a mapping this path makes, after th
 from __future__ import annotations
 
 import bisect
-import contextlib
 import csv
 import json
 import logging
@@ -225,38 +224,40 @@ def read_csv_raw(
         else:
             types[text] = col.type
             typed[col.name] = text
-    con.execute("DROP TABLE IF EXISTS _rej")
-    con.execute("DROP TABLE IF EXISTS _rejscan")
     # Arrow, not a temp table: inside the load's transaction a temp table is transaction-local
     # storage, and INSERT ... SELECT from it into raw ran at half the speed of the same INSERT
     # from Arrow (issue 8). The ordinal ``_k`` (file order among accepted lines) is a column.
-    table = con.execute(
-        """
-        SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false,
-                               delim = $delim, quote = '"', escape = '"', columns = $cols,
-                               store_rejects = true, rejects_table = '_rej',
-                               rejects_scan = '_rejscan', null_padding = false)
-        """,
-        {"path": str(path), "delim": delimiter, "cols": types},
-    ).fetch_arrow_table()
-    rows = table.num_rows
-    table = table.append_column("_k", pa.array(np.arange(rows, dtype=np.int64)))
-    _register_bulk(con, table)
-    rejects = con.execute(
-        "SELECT line, list(DISTINCT error_type), any_value(csv_line) FROM _rej "
-        "GROUP BY line ORDER BY line"
-    ).fetchall()
+    read = readers.read_csv_rejects(path, delimiter, types)
+    rows = read.table.num_rows
+    _register_bulk(con, read.table.append_column("_k", pa.array(np.arange(rows, dtype=np.int64))))
+    rejects = [(line, etypes, text) for line, etypes, _, text in read.rejects]
     return CsvRead(names, header_text, typed, list(proj.notes), rejects, 0, rows - 1, rows)
+
+
+#: ``_bulk`` is always a temp view: over the Arrow table of a CSV read (registered under
+#: ``ARROW_NAME``) or over the temp table of a Parquet read (``PARQUET_TABLE``), so that the
+#: cleanup never has to guess which kind of object it drops (a failing statement would abort
+#: the load's transaction).
+ARROW_NAME = "_bulk_csv"
+PARQUET_TABLE = "_bulk_parquet"
 
 
 def _register_bulk(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
     _unregister_bulk(con)
-    con.register("_bulk", table)
+    con.register(ARROW_NAME, table)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _bulk AS SELECT * FROM {ARROW_NAME}")
 
 
 def _unregister_bulk(con: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):
-        con.unregister("_bulk")
+    """Drop ``_bulk`` and the Arrow registration behind it, if any (never a failing statement:
+    an error inside the load's transaction would abort it)."""
+    con.execute("DROP VIEW IF EXISTS _bulk")
+    registered = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = $n",
+        {"n": ARROW_NAME},
+    ).fetchone()[0]
+    if registered:
+        con.unregister(ARROW_NAME)
 
 
 #: New CSV files at least this large are read by DuckDB while the pre-scan runs in a thread.
@@ -401,11 +402,13 @@ def read_parquet_bulk(con: duckdb.DuckDBPyConnection, contract: Contract, path: 
     names = [str(r[0]) for r in described]
     select = ", ".join(f"#{i + 1} AS c{i}" for i in range(len(names)))
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _bulk AS SELECT file_row_number + 1 AS _line"
+        f"CREATE OR REPLACE TEMP TABLE {PARQUET_TABLE} AS SELECT file_row_number + 1 AS _line"
         f"{', ' if select else ''}{select} "
         "FROM (SELECT * FROM read_parquet($p, file_row_number = true))",
         {"p": str(path)},
     )
+    _unregister_bulk(con)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _bulk AS SELECT * FROM {PARQUET_TABLE}")
     proj = build_projection(contract, names, None)
     typed: dict[str, str] = {}
     fails: list[str] = []
@@ -827,6 +830,5 @@ def cleanup(con: duckdb.DuckDBPyConnection) -> None:
     for view in ("_bt", "_bgood", "_src"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     _unregister_bulk(con)
-    for table in ("_bulk", "_bstat", "_bbad", "_bexcl", "_bskip", "_bgaps", "_tgood", "_rej"):
+    for table in (PARQUET_TABLE, "_bstat", "_bbad", "_bexcl", "_bskip", "_bgaps", "_tgood"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute("DROP TABLE IF EXISTS _rejscan")

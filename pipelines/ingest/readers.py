@@ -429,6 +429,42 @@ def _first_line(path: Path) -> bytes:
     return line.rstrip(b"\r\n")
 
 
+@dataclass
+class CsvRejectsRead:
+    """A typed ``read_csv`` as Arrow (file order) with the lines DuckDB rejected."""
+
+    table: pa.Table
+    #: (line, error types, first error message, line text), one per rejected line, by line.
+    rejects: list[tuple[int, list[str], str, str | None]]
+
+
+def read_csv_rejects(path: Path, delimiter: str, columns: dict[str, str]) -> CsvRejectsRead:
+    """DuckDB ``read_csv`` with ``store_rejects`` in a fresh in-memory database.
+
+    DuckDB 1.4.4 crashes (SIGSEGV/SIGBUS) on the second ``store_rejects`` read inside one
+    transaction, so the read runs outside the load's transaction and its result comes back as
+    Arrow: reading a file needs nothing from the warehouse.
+    """
+    from pipelines.warehouse import scratch
+
+    with scratch() as con:
+        table = con.execute(
+            """
+            SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false,
+                                   delim = $delim, quote = '"', escape = '"', columns = $cols,
+                                   store_rejects = true, rejects_table = '_rej',
+                                   rejects_scan = '_rejscan', null_padding = false)
+            """,
+            {"path": str(path), "delim": delimiter, "cols": columns},
+        ).fetch_arrow_table()
+        rejects = con.execute(
+            "SELECT line, list(DISTINCT error_type ORDER BY error_type), "
+            "first(error_message ORDER BY column_idx), any_value(csv_line) "
+            "FROM _rej GROUP BY line ORDER BY line"
+        ).fetchall()
+    return CsvRejectsRead(table, [(int(a), list(b), str(c), d) for a, b, c, d in rejects])
+
+
 def read_csv_fast(
     con: duckdb.DuckDBPyConnection, path: Path, scan: PreScan, delimiter: str = ","
 ) -> ReadResult:
@@ -436,25 +472,17 @@ def read_csv_fast(
     header_text = _first_line(path).decode("utf-8-sig")
     names = parse_header(header_text, delimiter)
     n = len(names)
-    con.execute("DROP TABLE IF EXISTS _rej")
-    con.execute("DROP TABLE IF EXISTS _rejscan")
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _read AS
-        SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false,
-                               delim = $delim, quote = '"', escape = '"', columns = $cols,
-                               store_rejects = true, rejects_table = '_rej',
-                               rejects_scan = '_rejscan', null_padding = false)
-        """,
-        {"path": str(path), "delim": delimiter, "cols": {f"c{i}": "VARCHAR" for i in range(n)}},
-    )
-    rejects = con.execute(
-        "SELECT line, any_value(error_type), any_value(error_message), any_value(csv_line) "
-        "FROM _rej GROUP BY line ORDER BY line"
-    ).fetchall()
+    read = read_csv_rejects(path, delimiter, {f"c{i}": "VARCHAR" for i in range(n)})
+    con.register("_read_arrow", read.table)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM _read_arrow")
+    finally:
+        con.unregister("_read_arrow")
+    rejects = read.rejects
     bad: list[tuple[int | None, str, str]] = []
     total_lines = None
-    for line, etype, message, text in rejects:
+    for line, etypes, message, text in rejects:
+        etype = etypes[0]
         reason = f"unreadable CSV line ({etype.lower()}): {message}"
         if etype in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
             found = len(next(csv.reader([text or ""], delimiter=delimiter))) if text else 0

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines import warehouse
 from pipelines.ingest import bulk, ingest_sources, readers
 from pipelines.settings import LOCAL_TZ
 
@@ -219,6 +220,96 @@ def test_parquet_readings_type_failures_and_row_numbers(ctx) -> None:
     assert query(
         ctx.paths, "SELECT count(*) FROM raw.readings WHERE value <> (_line - 1) % 90"
     ) == [(0,)]
+
+
+def test_parquet_then_csv_then_parquet_in_one_load(ctx) -> None:
+    """Both bulk readers in turn within one transaction (a Parquet read followed by a CSV read
+    once crashed DuckDB when the cleanup mistook one kind of ``_bulk`` for the other)."""
+    land = ctx.paths.landing / "readings"
+    land.mkdir(parents=True, exist_ok=True)
+    for name, sensor in (("a.parquet", "G001"), ("c.parquet", "W002")):
+        pq.write_table(
+            pa.table(
+                {
+                    "sensor_id": [sensor] * 300,
+                    "measured_at": pa.array(
+                        [DAY0 + timedelta(minutes=i) for i in range(300)],
+                        pa.timestamp("s", tz="UTC"),
+                    ),
+                    "value": [float(i % 50) for i in range(300)],
+                }
+            ),
+            land / name,
+        )
+    rows = [f"W001,{ts(i * 60)},{i % 40}" for i in range(300)]
+    write(land / "b.csv", "\n".join(["sensor_id,measured_at,value", *rows, "W001,bad,1"]) + "\n")
+    counts = ingest_sources(ctx, SOURCES)["readings"]
+    assert counts["files_loaded"] == 3
+    assert (counts["rows_loaded"], counts["rows_quarantined"]) == (900, 1)
+    assert query(
+        ctx.paths, "SELECT _file, count(*), max(_line) FROM raw.readings GROUP BY 1 ORDER BY 1"
+    ) == [
+        ("readings/a.parquet", 300, 300),
+        ("readings/b.csv", 300, 301),
+        ("readings/c.parquet", 300, 300),
+    ]
+    assert [line for line, _, _ in quarantine(ctx.paths, "readings/b.csv")] == [302]
+
+
+def test_several_files_with_short_lines_in_one_load(ctx) -> None:
+    """Each CSV read keeps DuckDB's rejected lines. A line several fields short, read more than
+    once with ``store_rejects`` inside one transaction, crashed DuckDB 1.4.4 (SIGSEGV); the
+    reads now run in their own in-memory database."""
+    land = ctx.paths.landing / "pipe_breaks"
+    for f in range(3):
+        rows = [
+            f"BR-{f}{i:06d},WS-{i:07d},2015-01-21T03:44:00+08:00,leak,2015-01-21T21:45:00+08:00"
+            for i in range(470)
+        ]
+        rows.insert(116, f"BR-9{f}00003,WS-0000001")  # line 118: three fields short
+        header = "break_id,segment_id,occurred_at,failure_type,repaired_at"
+        write(land / f"breaks_{f}.csv", "\n".join([header, *rows]) + "\n")
+    counts = ingest_sources(ctx, ["pipe_segments", "pipe_breaks"])["pipe_breaks"]
+    assert (counts["files_loaded"], counts["rows_in"]) == (3, 3 * 471)
+    for f in range(3):
+        short = [
+            (line, reason)
+            for line, reason, _ in quarantine(ctx.paths, f"pipe_breaks/breaks_{f}.csv")
+            if reason.startswith("wrong number")
+        ]
+        assert short == [(118, "wrong number of fields: expected 5, found 2")]
+
+
+def test_rejecting_reads_stay_outside_the_load_transaction(ctx) -> None:
+    """The same file read three times while a load transaction is open: done on the load's own
+    connection this crashed DuckDB 1.4.4 every time (SIGSEGV in ``read_csv`` with
+    ``store_rejects``), so reads with rejected lines run in a database of their own."""
+    header = "break_id,segment_id,occurred_at,failure_type,repaired_at"
+    rows = [
+        f"BR-{i:07d},WS-{i:07d},2015-01-21T03:44:00+08:00,leak,2015-01-21T21:45:00+08:00"
+        for i in range(469)
+    ]
+    rows.insert(116, "BR-9000003,WS-0000001")
+    path = write(ctx.paths.landing / "x.csv", "\n".join([header, *rows]) + "\n")
+    cols = {
+        "c0": "VARCHAR",
+        "c1": "VARCHAR",
+        "c2": "TIMESTAMPTZ",
+        "c3": "VARCHAR",
+        "c4": "TIMESTAMPTZ",
+    }
+    con = warehouse.connect(ctx.paths.warehouse)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for _ in range(3):
+            read = readers.read_csv_rejects(path, ",", cols)
+            assert read.table.num_rows == 469
+            assert [(line, types) for line, types, _, _ in read.rejects] == [
+                (118, ["MISSING COLUMNS"])
+            ]
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
 
 
 def test_prescan_finds_special_lines_across_chunk_borders(tmp_path: Path, monkeypatch) -> None:
