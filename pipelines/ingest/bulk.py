@@ -4,9 +4,10 @@ Readings arrive as millions of rows a day, so the text path of :mod:`checks` (ev
 text, a ``_chk`` copy of the file, a window over every key) is far too slow for them. For a
 contract without geometry and a file without a mapping this path makes, after the byte pre-scan:
 
-1. **read**: DuckDB ``read_csv`` with the contract's types (``store_rejects``) or ``read_parquet``
-   into the temp table ``_bulk``, in file order. A row's ordinal ``_k`` plus the rejected lines
-   give its exact physical line. Lines DuckDB rejects for a type error, and the rare lines the
+1. **read**: DuckDB ``read_csv`` with the contract's types (``store_rejects``, in a database of
+   its own, handed over as Arrow; large new files while the pre-scan runs) or ``read_parquet``
+   (a temp table), seen as the view ``_bulk`` in file order. GBK exports are read through a
+   UTF-8 copy. A row's ordinal ``_k`` plus the rejected lines give its exact physical line. Lines DuckDB rejects for a type error, and the rare lines the
    pre-scan found with NUL bytes or non-UTF-8 text, go through the text path one by one (so
    their reasons are exactly those of the text path); wrong field counts are reported as before.
 2. **check**: one pass over ``_bulk`` joined once to the lookup of foreign key and physical range
@@ -17,8 +18,9 @@ contract without geometry and a file without a mapping this path makes, after th
    city's and most loggers' are) the duplicates are exactly the repeats of the previous key;
    otherwise a hash aggregate over the key finds them. Keys already loaded from other files are
    looked up only when the manifest says their key and time ranges overlap.
-4. **store**: one ``INSERT INTO raw.<source> ... SELECT`` of the good rows; the failing rows go
-   to ``audit.quarantine`` with their line text read back by line number.
+4. **store**: one ``INSERT INTO raw.<source> ... SELECT`` of the good rows (skipped by ordinal,
+   ``_file`` and ``_line`` only); the failing rows go to ``audit.quarantine`` with their line
+   text read back by line number while DuckDB inserts.
 """
 
 from __future__ import annotations
