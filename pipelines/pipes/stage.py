@@ -129,23 +129,6 @@ def risk_level(score: float, cfg: dict[str, Any]) -> str:
     return "blue"
 
 
-def _history_phrase(row: pd.Series) -> str:
-    material = MATERIAL_WORDS.get(str(row["material"]).upper(), str(row["material"]))
-    laid = (
-        f" laid {int(row['install_year'])}"
-        if not pd.isna(row.get("install_year"))
-        else ", year laid unknown"
-    )
-    n, n5 = int(row["prior_breaks"]), int(row["prior_breaks_5y"])
-    if n == 0:
-        breaks = "no recorded breaks"
-    elif n5 == n:
-        breaks = f"{n} break{'s' if n > 1 else ''} in 5 years"
-    else:
-        breaks = f"{n} break{'s' if n > 1 else ''} ({n5} in 5 years)"
-    return f"{material}{laid}, {breaks}"
-
-
 def _values(frame: pd.DataFrame, name: str) -> list[Any]:
     """Column values as Python objects (``None`` for a missing column, like ``row.get``)."""
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
@@ -298,7 +281,7 @@ def _score_rows(frame: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
 
 
 def _history_phrases(frame: pd.DataFrame) -> list[str]:
-    """``_history_phrase`` of every row without building a Series per row."""
+    """Material, year laid and break history of every segment, in words (one per row)."""
     out = []
     for material, year, n, n5 in zip(
         frame["material"].tolist(),
