@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from pipelines.ingest import readers
 from pipelines.ingest.checks import build_projection, create_check_table, create_lookups, row_checks
-from pipelines.ingest.contracts import GEOMETRY, LOAD_COLUMNS, Contract
+from pipelines.ingest.contracts import LOAD_COLUMNS, Contract
 from pipelines.ingest.readers import FileRejected, PreScan
 
 log = logging.getLogger(__name__)
@@ -107,21 +107,30 @@ class BulkRead:
         return f"({k} + 2 + {tree(0, len(self.gaps))})"
 
 
-def eligible(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimiter: str) -> bool:
-    """Bulk path for files without a mapping, of contracts without geometry, read natively."""
-    if fmap is not None or any(c.type == GEOMETRY for c in contract.columns):
-        return False
-    if fmt == "parquet":
-        return True
+def _native(contract: Contract, fmap: Any) -> bool:
+    """A file without a mapping, of a contract without geometry: DuckDB reads it as it is."""
+    return fmap is None and contract.geometry_column is None
+
+
+def _plain_csv(fmt: str, scan: PreScan, delimiter: str) -> bool:
+    """A non-empty CSV whose physical lines are its records (no quotes, no blank lines)."""
     return (
         fmt == "csv"
         and scan.size > 0
         and not scan.quote
         and not scan.blank_line
-        and scan.special_lines is not None
-        and 1 not in scan.special_lines
         and delimiter not in ("'", '"')
     )
+
+
+def eligible(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimiter: str) -> bool:
+    """Bulk path for files without a mapping, of contracts without geometry, read natively."""
+    if not _native(contract, fmap):
+        return False
+    if fmt == "parquet":
+        return True
+    special = scan.special_lines
+    return _plain_csv(fmt, scan, delimiter) and special is not None and 1 not in special
 
 
 def gbk_candidate(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimiter: str) -> bool:
@@ -133,18 +142,13 @@ def gbk_candidate(contract: Contract, fmap: Any, fmt: str, scan: PreScan, delimi
     special = scan.special_lines
     return (
         (special is None or 1 in special)
-        and fmap is None
-        and fmt == "csv"
-        and not any(c.type == GEOMETRY for c in contract.columns)
-        and scan.size > 0
-        and not (scan.bom or scan.nul or scan.quote or scan.blank_line)
-        and not scan.utf8_ok
-        and not scan.utf8_non_ascii
-        and delimiter not in ("'", '"')
+        and _native(contract, fmap)
+        and _plain_csv(fmt, scan, delimiter)
+        and not (scan.bom or scan.nul or scan.utf8_ok or scan.utf8_non_ascii)
     )
 
 
-def transcode_gbk(path: Path, tmp_dir: Path | None = None) -> Path | None:
+def transcode_gbk(path: Path) -> Path | None:
     """A UTF-8 copy of a GB18030 file (None when some line is not GB18030 either).
 
     GB18030 never uses the byte of ``\n`` inside a character, so the copy has the same lines
@@ -155,7 +159,7 @@ def transcode_gbk(path: Path, tmp_dir: Path | None = None) -> Path | None:
         text = path.read_bytes().decode("gb18030")
     except UnicodeDecodeError:
         return None
-    fd, name = tempfile.mkstemp(prefix="gbk_", suffix=".csv", dir=tmp_dir)
+    fd, name = tempfile.mkstemp(prefix="gbk_", suffix=".csv")
     with os.fdopen(fd, "wb") as fh:
         fh.write(text.encode("utf-8"))
     return Path(name)
@@ -202,8 +206,6 @@ class CsvRead:
     typed: dict[str, str]
     notes: list[str]
     rejects: list[tuple[Any, Any, Any]]
-    base: int
-    top: int
     rows: int
 
 
@@ -233,7 +235,7 @@ def read_csv_raw(
     rows = read.table.num_rows
     _register_bulk(con, read.table.append_column("_k", pa.array(np.arange(rows, dtype=np.int64))))
     rejects = [(line, etypes, text) for line, etypes, _, text in read.rejects]
-    return CsvRead(names, header_text, typed, list(proj.notes), rejects, 0, rows - 1, rows)
+    return CsvRead(names, header_text, typed, list(proj.notes), rejects, rows)
 
 
 #: ``_bulk`` is always a temp view: over the Arrow table of a CSV read (registered under
@@ -269,9 +271,8 @@ OVERLAP_MIN_BYTES = 32 * 1024 * 1024
 def overlaps(contract: Contract, fmap: Any, path: Path) -> bool:
     """Worth reading before the pre-scan: a large CSV that the bulk path will most likely take."""
     return (
-        fmap is None
+        _native(contract, fmap)
         and "csv" in contract.formats
-        and not any(c.type == GEOMETRY for c in contract.columns)
         and readers.SUFFIX_FORMATS.get(path.suffix.lower()) == "csv"
         and path.stat().st_size >= OVERLAP_MIN_BYTES
         and _starts_as_utf8(path)
@@ -323,9 +324,7 @@ def read_csv_bulk(
     raw = done if done is not None else read_csv_raw(con, contract, path, delimiter)
     names, header_text, typed = raw.names, raw.header, raw.typed
     n = len(names)
-    rejects, base, top, rows = raw.rejects, raw.base, raw.top, raw.rows
-    if rows and top - base + 1 != rows:
-        return None
+    rejects, rows = raw.rejects, raw.rows
     if rows + len(rejects) != scan.lines - 1:
         log.warning(
             "%s: DuckDB read %d rows and %d rejected lines of %d; using the slow path",
@@ -808,7 +807,10 @@ def insert_good(
 
 
 def raw_texts(con: duckdb.DuckDBPyConnection, br: BulkRead, lines: list[int]) -> dict[int, str]:
-    """Quarantine ``raw`` of the given lines: the line text (CSV) or the row as JSON (Parquet)."""
+    """Quarantine ``raw`` of the given lines: the line text (CSV) or the row as JSON (Parquet).
+
+    For CSV only the file is read, never ``con``: the load calls it in a thread meanwhile.
+    """
     if not lines:
         return {}
     if br.fmt == "csv":

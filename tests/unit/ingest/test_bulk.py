@@ -148,9 +148,9 @@ def test_gbk_file_takes_the_bulk_path_with_the_text_paths_outcome(ctx, monkeypat
     calls: list[Path] = []
     real = bulk.transcode_gbk
 
-    def spy(path: Path, tmp_dir: Path | None = None) -> Path | None:
+    def spy(path: Path) -> Path | None:
         calls.append(path)
-        return real(path, tmp_dir)
+        return real(path)
 
     monkeypatch.setattr(bulk, "transcode_gbk", spy)
     ingest_sources(ctx, ["districts", "responsible_units"])
