@@ -507,12 +507,8 @@ def load_bulk(
     reader_bad = {line: (reason, raw) for line, reason, raw in br.bad if line is not None}
     wanted = sorted(set(bad) - set(reader_bad))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # a CSV's quarantined lines are read back from the file while DuckDB inserts
-        reading = (
-            pool.submit(readers.extract_lines, scan_path(br), wanted, br.encoding)
-            if br.fmt == "csv" and wanted
-            else None
-        )
+        # a CSV's quarantined lines are read back from the file (no DuckDB) while DuckDB inserts
+        reading = pool.submit(bulk.raw_texts, con, br, wanted) if br.fmt == "csv" else None
         loaded = bulk.insert_good(con, contract, br, sorted(bad), label)
         timer("insert")
         texts = reading.result() if reading else bulk.raw_texts(con, br, wanted)
