@@ -271,11 +271,19 @@ def _empty_to_none(value: str) -> str | None:
 def _register(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
     """Materialise Python columns as the temp table ``_read`` and the view ``_src``."""
     types = {"_line": pa.int64()}
-    table = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in columns.items()})
-    con.register("_arrow_in", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM _arrow_in")
-    con.unregister("_arrow_in")
+    _read_from_arrow(
+        con, pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in columns.items()})
+    )
     con.execute("CREATE OR REPLACE TEMP VIEW _src AS SELECT * FROM _read")
+
+
+def _read_from_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    """The temp table ``_read`` with the rows of ``table``, in order."""
+    con.register("_arrow_in", table)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM _arrow_in")
+    finally:
+        con.unregister("_arrow_in")
 
 
 def _rows_to_columns(
@@ -473,11 +481,7 @@ def read_csv_fast(
     names = parse_header(header_text, delimiter)
     n = len(names)
     read = read_csv_rejects(path, delimiter, {f"c{i}": "VARCHAR" for i in range(n)})
-    con.register("_read_arrow", read.table)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM _read_arrow")
-    finally:
-        con.unregister("_read_arrow")
+    _read_from_arrow(con, read.table)
     rejects = read.rejects
     bad: list[tuple[int | None, str, str]] = []
     total_lines = None
