@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.settings import SQL_DIR, Paths, get_paths
+from pipelines.settings import LOCAL_TZ_NAME, SQL_DIR, Paths, get_paths
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,11 @@ def _base_config(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
+def _local_time(con: duckdb.DuckDBPyConnection) -> None:
+    """Business time (timestamps shown and parsed without an offset) is Asia/Shanghai."""
+    con.execute(f"SET TimeZone = '{LOCAL_TZ_NAME}'")
+
+
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
@@ -75,7 +80,7 @@ def connect(
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(target, read_only=read_only, config=_base_config())
     con.execute("LOAD spatial")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    _local_time(con)
     return con
 
 
@@ -87,7 +92,7 @@ def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
     """
     con = duckdb.connect(":memory:", config=_base_config())
     try:
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        _local_time(con)
         yield con
     finally:
         con.close()
@@ -233,7 +238,7 @@ def analyst_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnect
     # connection may find the sandbox already locked in place.
     if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
         con.execute("LOAD spatial")  # load before locking: LOAD is impossible afterwards
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        _local_time(con)
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
